@@ -1,0 +1,3 @@
+from recruitment_analytics.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,117 @@
+"""Run dbt in-process and publish the warehouse file atomically."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from recruitment_analytics import PROJECT_DIR
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "recruitment.duckdb"
+
+
+class BuildError(RuntimeError):
+    """dbt reported a failure; the published warehouse was left untouched."""
+
+
+def invoke_dbt(
+    command: list[str],
+    *,
+    warehouse_path: Path,
+    dbt_vars: Mapping[str, Any] | None = None,
+    target_path: Path | None = None,
+    project_dir: Path = PROJECT_DIR,
+) -> Any:
+    """Invoke a dbt command with dbtRunner against the given DuckDB file.
+
+    Returns the dbtRunnerResult. The warehouse path reaches the profile
+    through RA_WAREHOUSE_PATH, which is restored afterwards.
+    """
+    from dbt.cli.main import dbtRunner
+
+    args = [
+        *command,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir / "profiles"),
+    ]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dict(dbt_vars))]
+    if target_path is not None:
+        args += ["--target-path", str(target_path)]
+
+    previous = os.environ.get("RA_WAREHOUSE_PATH")
+    os.environ["RA_WAREHOUSE_PATH"] = str(warehouse_path)
+    try:
+        log.info("dbt %s -> %s", " ".join(command), warehouse_path)
+        return dbtRunner().invoke(args)
+    finally:
+        if previous is None:
+            os.environ.pop("RA_WAREHOUSE_PATH", None)
+        else:
+            os.environ["RA_WAREHOUSE_PATH"] = previous
+
+
+def staging_path_for(warehouse_path: Path) -> Path:
+    """Return the file a build writes before it is published."""
+    return warehouse_path.with_name(f".{warehouse_path.stem}.building.duckdb")
+
+
+def publish_warehouse(built_path: Path, warehouse_path: Path) -> Path:
+    """Checkpoint a finished build and rename it over the published file.
+
+    The rename is atomic on one file system, so a reader sees either the
+    old warehouse or the new one. A reader that holds the old file open
+    keeps reading the old inode until it closes it.
+    """
+    with duckdb.connect(str(built_path)) as connection:
+        connection.execute("checkpoint")
+    wal = built_path.with_name(built_path.name + ".wal")
+    if wal.exists():
+        raise BuildError(f"write-ahead log {wal} is still present after checkpoint")
+    os.replace(built_path, warehouse_path)
+    log.info("published %s", warehouse_path)
+    return warehouse_path
+
+
+def build_warehouse(
+    dbt_vars: Mapping[str, Any],
+    *,
+    warehouse_path: Path = DEFAULT_WAREHOUSE,
+    target_path: Path | None = None,
+    command: tuple[str, ...] = ("build",),
+    project_dir: Path = PROJECT_DIR,
+) -> Path:
+    """Build the project into a temporary file, then publish it.
+
+    Raises BuildError when dbt fails; the published warehouse stays as it
+    was and the partial build is kept next to it for inspection.
+    """
+    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    building = staging_path_for(warehouse_path)
+    for stale in (building, building.with_name(building.name + ".wal")):
+        stale.unlink(missing_ok=True)
+
+    result = invoke_dbt(
+        list(command),
+        warehouse_path=building,
+        dbt_vars=dbt_vars,
+        target_path=target_path,
+        project_dir=project_dir,
+    )
+    if not result.success:
+        raise BuildError(
+            f"dbt {' '.join(command)} failed; {warehouse_path} was not replaced. "
+            f"The partial build is in {building}; the dbt log above names the "
+            "failing model or test."
+        )
+    return publish_warehouse(building, warehouse_path)
