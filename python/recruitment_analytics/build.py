@@ -70,7 +70,7 @@ def publish_warehouse(built_path: Path, warehouse_path: Path) -> Path:
     """Checkpoint a finished build and rename it over the published file.
 
     The rename is atomic on one file system, so a reader sees either the
-    old warehouse or the new one. A reader that holds the old file open
+    old warehouse or the new one. A reader with the old file open
     keeps reading the old inode until it closes it.
     """
     with duckdb.connect(str(built_path)) as connection:
