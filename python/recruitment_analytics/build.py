@@ -33,7 +33,8 @@ def invoke_dbt(
     """Invoke a dbt command with dbtRunner against the given DuckDB file.
 
     Returns the dbtRunnerResult. The warehouse path reaches the profile
-    through RA_WAREHOUSE_PATH, which is restored afterwards.
+    through RA_WAREHOUSE_PATH, and the core count through RA_DUCKDB_THREADS
+    unless the caller set it; both are restored afterwards.
     """
     from dbt.cli.main import dbtRunner
 
@@ -49,16 +50,21 @@ def invoke_dbt(
     if target_path is not None:
         args += ["--target-path", str(target_path)]
 
-    previous = os.environ.get("RA_WAREHOUSE_PATH")
-    os.environ["RA_WAREHOUSE_PATH"] = str(warehouse_path)
+    overrides = {"RA_WAREHOUSE_PATH": str(warehouse_path)}
+    if not os.environ.get("RA_DUCKDB_THREADS"):
+        # The profile cannot read the core count itself.
+        overrides["RA_DUCKDB_THREADS"] = str(os.cpu_count() or 1)
+    previous = {name: os.environ.get(name) for name in overrides}
+    os.environ.update(overrides)
     try:
         log.info("dbt %s -> %s", " ".join(command), warehouse_path)
         return dbtRunner().invoke(args)
     finally:
-        if previous is None:
-            os.environ.pop("RA_WAREHOUSE_PATH", None)
-        else:
-            os.environ["RA_WAREHOUSE_PATH"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def staging_path_for(warehouse_path: Path) -> Path:
@@ -70,7 +76,7 @@ def publish_warehouse(built_path: Path, warehouse_path: Path) -> Path:
     """Checkpoint a finished build and rename it over the published file.
 
     The rename is atomic on one file system, so a reader sees either the
-    old warehouse or the new one. A reader that holds the old file open
+    old warehouse or the new one. A reader with the old file open
     keeps reading the old inode until it closes it.
     """
     with duckdb.connect(str(built_path)) as connection:
