@@ -21,14 +21,14 @@
     {%- endif -%}
 {%- endif %}
 
+-- depends_on: {{ ref('stg_platform__requests') }}
+-- depends_on: {{ ref('stg_access_log__requests') }}
+-- depends_on: {{ ref(var('static_asset_extensions_seed')) }}
+-- depends_on: {{ ref(var('crawler_user_agents_seed')) }}
+
 with
 
-platform_requests as (
-
-    select * from {{ ref('stg_platform__requests') }}
-
-),
-
+{% if var('log_format') == 'combined' %}
 access_log_requests as (
 
     select * from {{ ref('stg_access_log__requests') }}
@@ -42,7 +42,6 @@ static_asset_extensions as (
 
 ),
 
-{% if var('log_format') == 'combined' %}
 access_log_extensions as (
 
     select
@@ -94,6 +93,12 @@ unioned as (
 
 )
 {% else %}
+platform_requests as (
+
+    select * from {{ ref('stg_platform__requests') }}
+
+),
+
 unioned as (
 
     select
