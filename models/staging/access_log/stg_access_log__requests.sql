@@ -3,8 +3,8 @@
     bytes "referrer" "user agent"`. The common log format (no referrer and
     user agent) and extra trailing fields are accepted. Inside quoted fields
     a backslash escapes the next character, as both servers write it.
-    The client address is only an input to the salted visitor hash and
-    leaves no trace in any column, rejected lines included. -#}
+    The base model has already replaced the client address (first field)
+    with its salted hash, so no address reaches this or any later table. -#}
 
 {%- set quoted = '"((?:[^"\\\\]|\\\\.)*)"' -%}
 {%- set line_pattern = (
@@ -49,7 +49,7 @@ split_lines as (
                 line_text,
                 '{{ line_pattern }}',
                 [
-                    'whole_line', 'client_address', 'identity', 'remote_user',
+                    'whole_line', 'client_hash', 'identity', 'remote_user',
                     'logged_at', 'request_line', 'status', 'response_bytes',
                     'referrer', 'user_agent'
                 ]
@@ -65,7 +65,7 @@ unescaped as (
         source_file,
         source_line,
         line_text,
-        client_address,
+        client_hash,
         logged_at,
         status,
         response_bytes,
@@ -105,7 +105,7 @@ typed as (
         source_line,
         line_text,
         is_well_formed,
-        client_address,
+        client_hash,
         case
             when regexp_full_match(status, '[1-5][0-9]{2}')
                 then cast(status as integer)
@@ -161,11 +161,7 @@ final as (
         case
             when rejection_reason is null
                 then {{ dbt.hash(dbt.concat([
-                    dbt.string_literal(var('visitor_id_salt')),
-                    "'|'",
-                    'client_address',
-                    "'|'",
-                    "coalesce(user_agent, '')",
+                    'client_hash', "'|'", "coalesce(user_agent, '')",
                 ])) }}
         end as user_id,
         case when rejection_reason is null then url end as url,
