@@ -33,7 +33,8 @@ def invoke_dbt(
     """Invoke a dbt command with dbtRunner against the given DuckDB file.
 
     Returns the dbtRunnerResult. The warehouse path reaches the profile
-    through RA_WAREHOUSE_PATH, which is restored afterwards.
+    through RA_WAREHOUSE_PATH, and the core count through RA_DUCKDB_THREADS
+    unless the caller set it; both are restored afterwards.
     """
     from dbt.cli.main import dbtRunner
 
@@ -49,16 +50,40 @@ def invoke_dbt(
     if target_path is not None:
         args += ["--target-path", str(target_path)]
 
-    previous = os.environ.get("RA_WAREHOUSE_PATH")
-    os.environ["RA_WAREHOUSE_PATH"] = str(warehouse_path)
+    overrides = {"RA_WAREHOUSE_PATH": str(warehouse_path)}
+    if not os.environ.get("RA_DUCKDB_THREADS"):
+        # The profile cannot read the core count itself.
+        overrides["RA_DUCKDB_THREADS"] = str(os.cpu_count() or 1)
+    previous = {name: os.environ.get(name) for name in overrides}
+    os.environ.update(overrides)
     try:
         log.info("dbt %s -> %s", " ".join(command), warehouse_path)
         return dbtRunner().invoke(args)
     finally:
-        if previous is None:
-            os.environ.pop("RA_WAREHOUSE_PATH", None)
-        else:
-            os.environ["RA_WAREHOUSE_PATH"] = previous
+        release_duckdb_file()
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def release_duckdb_file() -> None:
+    """Close the DuckDB database that dbt-duckdb keeps open after a command.
+
+    dbt-duckdb caches one database per process and holds its file lock after
+    dbtRunner returns. Without this, no other process (a BI tool, a second
+    build) could open the published warehouse while this process lives.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    # NOTE: _ENV and _LOCK are private to dbt-duckdb (read in 1.11.1), and
+    # close_all_connections() alone drops the reference without closing it.
+    with DuckDBConnectionManager._LOCK:
+        environment = DuckDBConnectionManager._ENV
+        if environment is not None:
+            environment.close()
+        DuckDBConnectionManager.close_all_connections()
 
 
 def staging_path_for(warehouse_path: Path) -> Path:
@@ -70,7 +95,7 @@ def publish_warehouse(built_path: Path, warehouse_path: Path) -> Path:
     """Checkpoint a finished build and rename it over the published file.
 
     The rename is atomic on one file system, so a reader sees either the
-    old warehouse or the new one. A reader that holds the old file open
+    old warehouse or the new one. A reader with the old file open
     keeps reading the old inode until it closes it.
     """
     with duckdb.connect(str(built_path)) as connection:

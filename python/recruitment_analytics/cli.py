@@ -18,11 +18,11 @@ LOG_PATTERNS = ("log_*.csv", "log_*.csv.gz", "log_*.parquet")
 
 
 class UsageError(Exception):
-    """A command-line value is invalid; the message says how to fix it."""
+    """A command-line value is invalid; the message names the fix."""
 
 
 def has_log_files(folder: Path) -> bool:
-    """Return whether a folder holds at least one request-log file."""
+    """Return whether a folder contains at least one request-log file."""
     return any(any(folder.glob(pattern)) for pattern in LOG_PATTERNS)
 
 
