@@ -64,36 +64,67 @@ def format_machine(machine: dict[str, Any]) -> str:
     )
 
 
-def summary_table(results: list[dict[str, Any]]) -> list[str]:
-    """Return markdown lines of the one-row-per-result summary table."""
-    header = ["date", "scale", "raw rows"]
-    for _, label in TASK_COLUMNS:
-        header += [f"{label} s", f"{label} peak MiB"]
-    header += ["core / floor", "pandas / build", "build / pandas peak"]
+def table_lines(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Return a markdown table with `header` and `rows`."""
     lines = [
         "| " + " | ".join(header) + " |",
         "|" + "|".join(" --- " for _ in header) + "|",
     ]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def row_label(result: dict[str, Any]) -> list[str]:
+    """Return the date, scale and raw row count cells of one result."""
+    rows = result.get("data", {}).get("raw_log_rows")
+    return [
+        result.get("started_at", "")[:10],
+        f"{result['scale']:g}",
+        f"{rows:,}" if rows else "-",
+    ]
+
+
+def summary_table(results: list[dict[str, Any]]) -> list[str]:
+    """Return markdown lines of the time and memory tables, one row per result."""
+    labels = ["date", "scale", "raw rows"]
+    time_rows = []
+    memory_rows = []
     for result in results:
         summary = result.get("summary", {})
         ratios = result.get("ratios", {})
-        rows = result.get("data", {}).get("raw_log_rows")
-        cells = [
-            result.get("started_at", "")[:10],
-            f"{result['scale']:g}",
-            f"{rows:,}" if rows else "-",
-        ]
+        time_row = row_label(result)
+        memory_row = row_label(result)
         for task, _ in TASK_COLUMNS:
             task_summary = summary.get(task, {})
-            cells.append(format_number(task_summary.get("median_wall_seconds")))
-            cells.append(format_number(task_summary.get("median_peak_rss_mib"), 0))
-        cells += [
+            time_row.append(format_number(task_summary.get("median_wall_seconds")))
+            memory_row.append(format_number(task_summary.get("median_peak_rss_mib"), 0))
+        time_row += [
             format_number(ratios.get("core_over_floor"), 2),
+            format_number(ratios.get("build_over_floor"), 2),
             format_number(ratios.get("pandas_over_build"), 2),
-            format_number(ratios.get("build_rss_over_pandas_rss"), 2),
         ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
+        memory_row.append(format_number(ratios.get("build_rss_over_pandas_rss"), 2))
+        time_rows.append(time_row)
+        memory_rows.append(memory_row)
+
+    task_labels = [label for _, label in TASK_COLUMNS]
+    time_header = [
+        *labels,
+        *task_labels,
+        "core / floor",
+        "build / floor",
+        "pandas / build",
+    ]
+    memory_header = [*labels, *task_labels, "build / pandas"]
+    return [
+        "Median wall time in seconds:",
+        "",
+        *table_lines(time_header, time_rows),
+        "",
+        "Median peak resident memory in MiB:",
+        "",
+        *table_lines(memory_header, memory_rows),
+    ]
 
 
 def detail_section(result: dict[str, Any]) -> list[str]:

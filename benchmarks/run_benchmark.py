@@ -261,6 +261,11 @@ def dbt_tasks(workspace: DbtWorkspace, wanted: set[str]) -> list[Task]:
         remove_duckdb_file(seeded)
         log.info("loading seeds into the core warehouse (not timed)")
         workspace.run_untimed(["seed"], seeded, target)
+        if not seeded.exists():
+            # A project without seeds leaves no file behind; start empty.
+            import duckdb
+
+            duckdb.connect(str(seeded)).close()
         excluded = python_models(workspace, seeded, target)
         command = ["run", "--select", *CORE_SELECTION]
         if excluded:

@@ -187,10 +187,12 @@ def test_results_json_and_page(bench_modules, tmp_path):
     assert stored["machine"]["logical_cores"] >= 1
 
     page = report.render_results_page(tmp_path)
-    row = next(line for line in page.splitlines() if line.startswith("| 2024"))
-    assert "| 7,200,000 |" in row
-    assert "| 2.0 | 100 | 10.0 | 400 |" in row
-    assert "| 5.00 |" in row
+    time_row, memory_row = [
+        line for line in page.splitlines() if line.startswith("| 2024")
+    ]
+    assert time_row.startswith("| 2024-01-02 | 1 | 7,200,000 |")
+    assert "| 2.0 | 10.0 | - | - | 5.00 | - | - |" in time_row
+    assert "| 100 | 400 | - | - | - |" in memory_row
 
 
 def test_scan_floor_counts_rows(bench_modules, tmp_path):
