@@ -1,8 +1,8 @@
-{#- One row per kept event with its session. Every window below shares one
+{#- One row per kept event with its session. Both windows share one
     partition (user) and one order (event time, then event id as a stable
-    tie-break), so the events are sorted once per pass and never joined to
-    themselves. A session starts when the gap to the user's previous event is
-    strictly greater than var('session_timeout_minutes'). -#}
+    tie-break), and no event is joined to another. A session starts when the
+    gap to the user's previous event is strictly greater than
+    var('session_timeout_minutes'). -#}
 
 with
 
@@ -23,8 +23,6 @@ ordered as (
 
 ),
 
--- Funnel pages are the events that appear in stage and page-type
--- sequences: background calls (api) and unmatched paths (other) do not.
 flagged as (
 
     select
@@ -36,15 +34,13 @@ flagged as (
                 'previous_event_at'
             ) }},
             true
-        ) as is_session_start,
-        page_type not in ('api', 'other') as is_funnel_page
+        ) as is_session_start
     from ordered
 
 ),
 
--- A previous funnel page belongs to the same session exactly when it is not
--- older than the session's first event, because the event before a session
--- start is strictly older than that start.
+-- Running totals over the same order carry each session start forward to
+-- the events after it.
 carried as (
 
     select
@@ -54,36 +50,29 @@ carried as (
         max(case when is_session_start then user_event_number end)
             over running_events as session_first_event_number,
         max(case when is_session_start then event_at end)
-            over running_events as session_started_at,
-        last_value(case when is_session_start then event_id end ignore nulls)
-            over running_events as session_first_event_id,
-        max(case when is_funnel_page then event_at end)
-            over earlier_events as previous_funnel_event_at,
-        last_value(case when is_funnel_page then stage end ignore nulls)
-            over earlier_events as previous_funnel_stage,
-        last_value(case when is_funnel_page then page_type end ignore nulls)
-            over earlier_events as previous_funnel_page_type
+            over running_events as session_started_at
     from flagged
-    window
-        user_events as (partition by user_id order by event_at, event_id),
-        running_events as (
-            user_events rows between unbounded preceding and current row
-        ),
-        earlier_events as (
-            user_events rows between unbounded preceding and 1 preceding
-        )
+    window running_events as (
+        partition by user_id
+        order by event_at, event_id
+        rows between unbounded preceding and current row
+    )
 
 ),
 
+-- The first event's time identifies a session within its user: a session
+-- start is strictly later than every earlier event of that user, so no two
+-- sessions of a user start at the same time.
 sessionised as (
 
     select
         event_id,
         user_id,
-        {{ dbt.hash(dbt.concat(['user_id', "'|'", 'session_first_event_id'])) }}
-            as session_id,
-        session_number,
-        user_event_number - session_first_event_number + 1 as event_sequence,
+        {{ dbt.hash(dbt.concat([
+            'user_id',
+            "'|'",
+            "cast(session_started_at as " ~ dbt.type_string() ~ ")",
+        ])) }} as session_id,
         path,
         page_type,
         stage,
@@ -95,27 +84,12 @@ sessionised as (
         utm_term,
         method,
         status_code,
+        session_number,
         is_session_start,
-        is_funnel_page,
-        coalesce(
-            is_funnel_page
-            and (
-                previous_funnel_event_at < session_started_at
-                or previous_funnel_stage != stage
-            ),
-            is_funnel_page
-        ) as is_stage_change,
-        coalesce(
-            is_funnel_page
-            and (
-                previous_funnel_event_at < session_started_at
-                or previous_funnel_page_type != page_type
-            ),
-            is_funnel_page
-        ) as is_page_type_change,
         event_at,
         event_local_at,
-        session_started_at
+        session_started_at,
+        user_event_number - session_first_event_number + 1 as event_sequence
     from carried
 
 )

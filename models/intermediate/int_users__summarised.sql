@@ -12,12 +12,30 @@ events as (
 
 ),
 
+sessions as (
+
+    select * from {{ ref('int_sessions__aggregated') }}
+
+),
+
+user_sessions as (
+
+    select
+        user_id,
+        count(*) as session_count,
+        cast(
+            sum(application_form_entries) as {{ dbt.type_bigint() }}
+        ) as applications_started
+    from sessions
+    group by user_id
+
+),
+
 user_events as (
 
     select
         user_id,
         count(*) as event_count,
-        count(distinct session_id) as session_count,
         count(distinct cast(event_local_at as date)) as active_days,
         count(
             case when page_type = 'job_list' then 1 end
@@ -25,14 +43,6 @@ user_events as (
         count(
             case when page_type = 'job_detail' then 1 end
         ) as job_detail_views,
-        -- An application starts when the form is entered from any other
-        -- page; moving between form steps continues the same application.
-        count(
-            case
-                when page_type = 'apply_form' and is_page_type_change
-                    then 1
-            end
-        ) as applications_started,
         count(
             case when page_type = 'apply_submit' then 1 end
         ) as applications_completed,
@@ -78,12 +88,12 @@ users as (
     select
         typed.user_id,
         typed.user_type,
-        typed.session_count,
+        user_sessions.session_count,
         typed.event_count,
         typed.active_days,
         typed.job_listing_views,
         typed.job_detail_views,
-        typed.applications_started,
+        user_sessions.applications_started,
         typed.applications_completed,
         {{ dbt.datediff(
             'typed.application_clock_started_at',
@@ -95,6 +105,8 @@ users as (
         typed.signed_up_at,
         first_submits.first_applied_at
     from typed
+    inner join user_sessions
+        on typed.user_id = user_sessions.user_id
     left join first_submits
         on typed.user_id = first_submits.user_id
 

@@ -1,92 +1,12 @@
-{#- Stage and page-type sequences keep only funnel pages (not api, not
-    other) and collapse consecutive repeats, so 'explore>explore>job_view'
-    is written 'explore>job_view'. The session's channel and UTM values come
-    from its first event that carries UTM parameters, and 'direct' when no
-    event does. -#}
-
 with
 
-sessionised as (
-
-    select * from {{ ref('int_events__sessionised') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        case
-            when utm_source is not null or utm_medium is not null
-                then event_sequence
-        end as utm_event_rank
-    from sessionised
-
-),
-
-aggregated as (
-
-    select
-        session_id,
-        user_id,
-        session_number,
-        count(*) as event_count,
-        {{ dbt.listagg(
-            'case when is_stage_change then stage end',
-            "'>'",
-            'order by event_sequence'
-        ) }} as stage_sequence,
-        {{ dbt.listagg(
-            'case when is_page_type_change then page_type end',
-            "'>'",
-            'order by event_sequence'
-        ) }} as page_type_sequence,
-        count(case when page_type = 'main' then 1 end) as main_views,
-        count(case when page_type = 'signup' then 1 end) as signup_views,
-        count(
-            case when page_type = 'signup_complete' then 1 end
-        ) as signup_complete_views,
-        count(
-            case when page_type = 'profile' then 1 end
-        ) as profile_views,
-        count(
-            case when page_type = 'job_list' then 1 end
-        ) as job_list_views,
-        count(
-            case when page_type = 'company' then 1 end
-        ) as company_views,
-        count(
-            case when page_type = 'job_detail' then 1 end
-        ) as job_detail_views,
-        count(
-            case when page_type = 'apply_form' then 1 end
-        ) as apply_form_views,
-        count(
-            case when page_type = 'apply_submit' then 1 end
-        ) as apply_submits,
-        count(
-            case when page_type = 'apply_complete' then 1 end
-        ) as apply_complete_views,
-        count(case when page_type = 'api' then 1 end) as api_calls,
-        count(case when page_type = 'other' then 1 end) as other_views,
-        {{ value_at_extreme('channel', 'utm_event_rank', 'min') }} as channel,
-        {{ value_at_extreme('utm_source', 'utm_event_rank', 'min') }}
-            as utm_source,
-        {{ value_at_extreme('utm_medium', 'utm_event_rank', 'min') }}
-            as utm_medium,
-        {{ value_at_extreme('utm_campaign', 'utm_event_rank', 'min') }}
-            as utm_campaign,
-        {{ value_at_extreme('path', 'event_sequence', 'min') }} as entry_path,
-        {{ value_at_extreme('path', 'event_sequence', 'max') }} as exit_path,
-        min(event_at) as started_at,
-        max(event_at) as ended_at,
-        min(event_local_at) as started_local_at
-    from ranked
-    group by session_id, user_id, session_number
-
-),
-
 sessions as (
+
+    select * from {{ ref('int_sessions__aggregated') }}
+
+),
+
+final as (
 
     select
         session_id,
@@ -94,15 +14,14 @@ sessions as (
         session_number,
         stage_sequence,
         page_type_sequence,
-        coalesce(channel, 'direct') as channel,
+        channel,
         utm_source,
         utm_medium,
         utm_campaign,
         entry_path,
         exit_path,
         event_count,
-        {{ dbt.datediff('started_at', 'ended_at', 'microsecond') }}
-        / 1000000.0 as duration_seconds,
+        duration_seconds,
         main_views,
         signup_views,
         signup_complete_views,
@@ -115,12 +34,13 @@ sessions as (
         apply_complete_views,
         api_calls,
         other_views,
-        cast(started_local_at as date) as session_date,
+        application_form_entries,
+        session_date,
         started_at,
         ended_at,
         started_local_at
-    from aggregated
+    from sessions
 
 )
 
-select * from sessions
+select * from final
