@@ -153,6 +153,7 @@ outcomes as (
         user_agent,
         referrer,
         rejection_reason,
+        raw_excerpt,
         outcome,
         outcome_reason,
         status_code,

@@ -1,6 +1,6 @@
-{#- The excerpt repeats the fields that did parse, never the raw line. For
-    access logs it stays empty: the raw line holds the client address, and
-    the visitor id, already a salted hash, identifies the row's client. -#}
+{#- The excerpt comes from staging: the start of the raw platform line, and
+    always null for access logs, whose lines start with the client address.
+    user_id there is already a salted hash. -#}
 
 with
 
@@ -18,17 +18,7 @@ rejected as (
         source_line,
         rejection_reason,
         user_id,
-        {% if var('log_format') == 'combined' -%}
-            cast(null as {{ dbt.type_string() }})
-        {%- else -%}
-            {{ dbt.concat([
-                "coalesce(method, '')",
-                "' '",
-                "coalesce(substr(url, 1, 200), '')",
-                "' '",
-                "coalesce(cast(status_code as " ~ dbt.type_string() ~ "), '')",
-            ]) }}
-        {%- endif %} as raw_excerpt,
+        raw_excerpt,
         source_local_date,
         event_at
     from outcomes
