@@ -7,14 +7,9 @@ audit_counts as (
 
     select
         sum(row_count) as audited_rows,
+        max(raw_row_total) as raw_rows,
         sum(case when outcome = 'kept' then row_count else 0 end) as kept_rows
     from {{ ref('audit_row_counts') }}
-
-),
-
-raw_rows as (
-
-    select count(*) as raw_rows from {{ ref('int_requests__unioned') }}
 
 ),
 
@@ -28,11 +23,10 @@ compared as (
 
     select
         audit_counts.audited_rows,
+        audit_counts.raw_rows,
         audit_counts.kept_rows,
-        raw_rows.raw_rows,
         event_rows.event_rows
     from audit_counts
-    cross join raw_rows
     cross join event_rows
 
 )
@@ -40,4 +34,4 @@ compared as (
 select * from compared
 where
     audited_rows is distinct from raw_rows
-    or coalesce(kept_rows, 0) != event_rows
+    or kept_rows != event_rows

@@ -1,11 +1,24 @@
-{#- Shares use the number of raw rows as the denominator, which equals the
-    sum of row_count because every raw row has exactly one outcome. -#}
+{#- raw_row_total counts int_requests__unioned directly, not through the
+    outcome rules, so the test audit_row_counts_add_up can detect a row that
+    the rules dropped or duplicated. -#}
 
 with
 
 outcomes as (
 
     select * from {{ ref('int_requests__outcomes') }}
+
+),
+
+unioned as (
+
+    select * from {{ ref('int_requests__unioned') }}
+
+),
+
+raw_rows as (
+
+    select count(*) as raw_row_total from unioned
 
 ),
 
@@ -23,11 +36,14 @@ counted as (
 shared as (
 
     select
-        outcome,
-        reason,
-        row_count,
-        row_count * 1.0 / sum(row_count) over () as share_of_raw
+        counted.outcome,
+        counted.reason,
+        counted.row_count,
+        raw_rows.raw_row_total,
+        counted.row_count * 1.0
+        / nullif(raw_rows.raw_row_total, 0) as share_of_raw
     from counted
+    cross join raw_rows
 
 )
 
