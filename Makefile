@@ -11,6 +11,7 @@ ACCESS_LOG ?=
 SCALE ?= 1.0
 SEED ?= 42
 BENCH_SCALES ?= 1.0
+BENCH_ARGS ?=
 
 export PYTHONPATH := $(CURDIR)/python
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
@@ -39,7 +40,7 @@ pytest: $(STAMP)
 test: lint pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run_benchmark.py --scales $(BENCH_SCALES)
+	$(BIN)/python benchmarks/run_benchmark.py --scales $(BENCH_SCALES) $(BENCH_ARGS)
 
 docs: $(STAMP)
 	$(BIN)/dbt docs generate --project-dir . --target-path target

@@ -13,6 +13,11 @@ from recruitment_analytics.segments.clustering import (
     select_k,
     stable_order,
 )
+from recruitment_analytics.segments.evaluate import (
+    compare_to_truth,
+    load_truth,
+    parse_flag,
+)
 from recruitment_analytics.segments.features import (
     PAGE_VIEW_COLUMNS,
     SCALAR_COLUMNS,
@@ -27,6 +32,13 @@ from recruitment_analytics.segments.profiles import (
     dominant_transitions,
     label_clusters,
     profile_clusters,
+)
+from recruitment_analytics.segments.tables import (
+    cluster_profiles_table,
+    cluster_selection_table,
+    feature_matrix,
+    user_clusters_table,
+    user_features_table,
 )
 
 # Per persona: (sessions low, high), minutes per session (low, high), and
@@ -329,3 +341,107 @@ def test_select_k_is_repeatable(planted) -> None:
     first = select_k(features.matrix, seed=42, ks=[3, 4], sample_size=100)
     second = select_k(features.matrix, seed=42, ks=[3, 4], sample_size=100)
     pd.testing.assert_frame_equal(first, second)
+
+
+def test_user_clusters_table_repeatable(planted) -> None:
+    frame = user_features_table(planted[0])
+    first = user_clusters_table(frame, k=4, seed=42)
+    second = user_clusters_table(frame.sample(frac=1.0, random_state=1), k=4, seed=42)
+    pd.testing.assert_frame_equal(first, second)
+    assert set(first.columns) == {
+        "user_id",
+        "cluster_id",
+        "cluster_label",
+        "distance_to_centroid",
+    }
+
+
+def test_cluster_profiles_table_matches_clusters(planted) -> None:
+    frame = user_features_table(planted[0])
+    clusters = user_clusters_table(frame, k=4, seed=42)
+    profiles = cluster_profiles_table(frame, clusters)
+    expected = clusters.groupby("cluster_id")["cluster_label"].first()
+    assert dict(
+        zip(profiles["cluster_id"], profiles["cluster_label"], strict=True)
+    ) == (expected.to_dict())
+    assert list(profiles["users"]) == list(
+        clusters["cluster_id"].value_counts().sort_index()
+    )
+
+
+def test_cluster_profiles_table_rejects_stale_labels(planted) -> None:
+    frame = user_features_table(planted[0])
+    clusters = user_clusters_table(frame, k=4, seed=42)
+    clusters["cluster_label"] = "mixed"
+    with pytest.raises(ValueError, match="differ from user_clusters"):
+        cluster_profiles_table(frame, clusters)
+
+
+def test_cluster_profiles_table_rejects_unclustered_users(planted) -> None:
+    frame = user_features_table(planted[0])
+    clusters = user_clusters_table(frame, k=4, seed=42).iloc[1:]
+    with pytest.raises(ValueError, match="1 users in user_features have no cluster"):
+        cluster_profiles_table(frame, clusters)
+
+
+def test_feature_matrix_rejects_ragged_vectors() -> None:
+    frame = pd.DataFrame({"user_id": ["a", "b"], "feature_vector": [[1.0, 2.0], [1.0]]})
+    with pytest.raises(ValueError, match="different lengths"):
+        feature_matrix(frame)
+
+
+def test_cluster_selection_table_types(planted) -> None:
+    frame = user_features_table(planted[0])
+    selection = cluster_selection_table(
+        frame, seed=42, k_min=2, k_max=3, sample_size=50
+    )
+    assert list(selection["k"]) == [2, 3]
+    assert selection["k"].dtype == np.int32
+
+
+def test_parse_flag_accepts_common_spellings() -> None:
+    flags = parse_flag(pd.Series(["True", "false", "1", "0", " yes "]))
+    assert list(flags) == [True, False, True, False, True]
+    with pytest.raises(ValueError, match="not booleans"):
+        parse_flag(pd.Series(["maybe"]))
+
+
+def test_load_truth_drops_automated_users(tmp_path) -> None:
+    (tmp_path / "personas.csv").write_text(
+        "user_uuid,persona,is_automated\nu1,inactive,False\nu2,job_browser,True\n"
+    )
+    truth = load_truth(tmp_path)
+    assert list(truth["user_id"]) == ["u1"]
+    with pytest.raises(FileNotFoundError, match="personas.csv"):
+        load_truth(tmp_path / "missing")
+
+
+def test_compare_to_truth_scores_labels() -> None:
+    clusters = pd.DataFrame(
+        {
+            "user_id": ["a", "b", "c", "d", "extra"],
+            "cluster_id": [0, 0, 1, 1, 1],
+            "cluster_label": [
+                "inactive",
+                "inactive",
+                "job_browser",
+                "job_browser",
+                "x",
+            ],
+        }
+    )
+    truth = pd.DataFrame(
+        {
+            "user_id": ["a", "b", "c", "d", "lost"],
+            "persona": ["inactive", "job_browser", "job_browser", "job_browser", "x"],
+        }
+    )
+    evaluation = compare_to_truth(clusters, truth)
+    assert evaluation.users_compared == 4
+    assert evaluation.clustered_without_truth == 1
+    assert evaluation.truth_without_cluster == 1
+    assert evaluation.job_browser_recall == pytest.approx(2 / 3)
+    assert evaluation.job_browser_precision == pytest.approx(1.0)
+    assert evaluation.adjusted_rand_index < 1.0
+    perfect = compare_to_truth(clusters.iloc[[0, 2, 3]], truth)
+    assert perfect.adjusted_rand_index == pytest.approx(1.0)

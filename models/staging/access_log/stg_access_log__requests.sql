@@ -1,0 +1,183 @@
+{#- Parse an access log in the Apache/Nginx combined log format:
+    `client identity user [dd/Mon/yyyy:HH:MM:SS +zone] "request" status
+    bytes "referrer" "user agent"`. The common log format (no referrer and
+    user agent) and extra trailing fields are accepted. Inside quoted fields
+    a backslash escapes the next character, as both servers write it.
+    The client address is only an input to the salted visitor hash and
+    leaves no trace in any column, rejected lines included. -#}
+
+{%- set quoted = '"((?:[^"\\\\]|\\\\.)*)"' -%}
+{%- set line_pattern = (
+    '^((\\S+) (\\S+) (\\S+) \\[([^\\]]*)\\] ' ~ quoted
+    ~ ' (\\S+) (\\S+)(?: ' ~ quoted ~ ' ' ~ quoted ~ ')?(?:\\s.*)?)$'
+) -%}
+
+with
+
+log_lines as (
+
+    select * from {{ ref('base_access_log__lines') }}
+
+),
+
+decoded as (
+
+    -- try() turns invalid UTF-8 into null; the line break is still part of
+    -- the value.
+    select
+        source_file,
+        source_line,
+        regexp_replace(try(decode(line)), '\r?\n$', '') as line_text
+    from log_lines
+
+),
+
+split_lines as (
+
+    select
+        source_file,
+        source_line,
+        line_text,
+        regexp_extract(
+            line_text,
+            '{{ line_pattern }}',
+            [
+                'whole', 'client_address', 'identity', 'remote_user',
+                'logged_at', 'request_line', 'status', 'response_bytes',
+                'referrer', 'user_agent'
+            ]
+        ) as fields
+    from decoded
+
+),
+
+unescaped as (
+
+    select
+        source_file,
+        source_line,
+        line_text,
+        fields.whole != '' as is_well_formed,
+        fields.client_address,
+        fields.logged_at,
+        fields.status,
+        fields.response_bytes,
+        regexp_replace(fields.request_line, '\\(.)', '\1', 'g') as request_line,
+        regexp_replace(fields.referrer, '\\(.)', '\1', 'g') as referrer,
+        regexp_replace(fields.user_agent, '\\(.)', '\1', 'g') as user_agent
+    from split_lines
+
+),
+
+parsed as (
+
+    select
+        source_file,
+        source_line,
+        line_text,
+        is_well_formed,
+        client_address,
+        regexp_extract(
+            request_line,
+            '^([A-Za-z]+) (\S+)(?: (\S+))?$',
+            ['method', 'target', 'protocol']
+        ) as request,
+        regexp_extract(
+            logged_at,
+            '^(\d{2}/[A-Za-z]{3}/\d{4}:\d{2}:\d{2}:\d{2}) ([+-])(\d{2})(\d{2})$',
+            ['local', 'sign', 'hours', 'minutes']
+        ) as logged_at_parts,
+        case
+            when regexp_full_match(status, '[1-5][0-9]{2}')
+                then cast(status as integer)
+        end as status_code,
+        try_cast(nullif(response_bytes, '-') as bigint) as response_bytes,
+        nullif(nullif(referrer, '-'), '') as referrer,
+        nullif(nullif(user_agent, '-'), '') as user_agent
+    from unescaped
+
+),
+
+typed as (
+
+    select
+        source_file,
+        source_line,
+        line_text,
+        is_well_formed,
+        client_address,
+        status_code,
+        response_bytes,
+        referrer,
+        user_agent,
+        upper(nullif(request.method, '')) as method,
+        nullif(request.protocol, '') as protocol,
+        -- The request target may be an absolute URL; the platform export
+        -- stores paths without the leading slash, and so does this column.
+        regexp_replace(
+            regexp_replace(
+                request.target, '^[A-Za-z][A-Za-z0-9+.-]*://[^/]*', ''
+            ),
+            '^/',
+            ''
+        ) as url,
+        try_strptime(logged_at_parts.local, '%d/%b/%Y:%H:%M:%S')
+        - to_minutes(
+            case when logged_at_parts.sign = '-' then -1 else 1 end
+            * (
+                coalesce(try_cast(logged_at_parts.hours as integer), 0) * 60
+                + coalesce(try_cast(logged_at_parts.minutes as integer), 0)
+            )
+        ) as event_at
+    from parsed
+
+),
+
+validated as (
+
+    select
+        *,
+        case
+            when line_text is null then 'invalid_encoding'
+            when line_text = '' then 'empty_line'
+            when not is_well_formed then 'unparseable_line'
+            when event_at is null then 'invalid_timestamp'
+            when method is null then 'invalid_request_line'
+            when status_code is null then 'invalid_status_code'
+        end as rejection_reason
+    from typed
+
+),
+
+final as (
+
+    select
+        source_file || ':' || source_line as request_id,
+        source_file,
+        source_line,
+        case
+            when rejection_reason is null
+                then {{ dbt.hash(dbt.concat([
+                    dbt.string_literal(var('visitor_id_salt')),
+                    "'|'",
+                    'client_address',
+                    "'|'",
+                    "coalesce(user_agent, '')",
+                ])) }}
+        end as user_id,
+        case when rejection_reason is null then url end as url,
+        case when rejection_reason is null then event_at end as event_at,
+        case when rejection_reason is null then status_code end as status_code,
+        case when rejection_reason is null then method end as method,
+        case when rejection_reason is null then protocol end as protocol,
+        case
+            when rejection_reason is null then response_bytes
+        end as response_bytes,
+        case when rejection_reason is null then referrer end as referrer,
+        case when rejection_reason is null then user_agent end as user_agent,
+        rejection_reason
+    from validated
+
+)
+
+select * from final

@@ -1,0 +1,54 @@
+{#- Job bookmarks from the optional bookmark.csv; empty with the same
+    columns when the export has no such file. -#}
+
+-- depends_on: {{ source('platform', 'bookmark') }}
+{%- set has_file = glob_files(var('raw_path') ~ '/bookmark.csv') | length > 0 %}
+
+with
+
+{% if has_file %}
+source_rows as (
+
+    select
+        user_uuid,
+        job_uuid,
+        cdate
+    from {{ source('platform', 'bookmark') }}
+
+),
+{% else %}
+source_rows as (
+
+    select
+        cast(null as varchar) as user_uuid,
+        cast(null as varchar) as job_uuid,
+        cast(null as varchar) as cdate
+    where false
+
+),
+{% endif %}
+
+renamed as (
+
+    select
+        nullif(trim(user_uuid), '') as user_id,
+        nullif(trim(job_uuid), '') as job_id,
+        {{ parse_timestamp_utc('cdate') }} as bookmarked_at
+    from source_rows
+
+),
+
+validated as (
+
+    select
+        *,
+        case
+            when user_id is null then 'missing_user_id'
+            when job_id is null then 'missing_job_id'
+            when bookmarked_at is null then 'invalid_timestamp'
+        end as rejection_reason
+    from renamed
+
+)
+
+select * from validated

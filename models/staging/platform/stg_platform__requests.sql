@@ -1,0 +1,199 @@
+{#- Parse the platform's request log into typed columns. CSV lines are split
+    with a regular expression that follows pandas' quoting (a quoted field
+    may contain commas, and a doubled quote stands for one quote), so a line
+    with broken quoting or a wrong field count is rejected on its own
+    instead of stopping the read. Parquet rows skip the line checks and go
+    through the same field checks. -#}
+
+{%- set field = '("(?:[^"]|"")*"|[^,"]*)' -%}
+{%- set row_pattern = '^(' ~ ([field] * 7) | join(',') ~ ')$' -%}
+{%- set any_field_count_pattern = '(?:"(?:[^"]|"")*"|[^,"]*)(?:,(?:"(?:[^"]|"")*"|[^,"]*))*' -%}
+{%- set field_names = [
+    'index_value', 'user_uuid', 'url', 'event_timestamp', 'local_date',
+    'response_code', 'method',
+] -%}
+{#- C0 control characters other than tab, and DEL: no field of the export
+    contains them, so they mark binary junk. -#}
+{%- set control_characters = '[\\x00-\\x08\\x0a-\\x1f\\x7f]' -%}
+
+with
+
+log_lines as (
+
+    select * from {{ ref('base_platform__log_lines') }}
+
+),
+
+parquet_rows as (
+
+    select * from {{ ref('base_platform__log_parquet_rows') }}
+
+),
+
+decoded as (
+
+    -- try() turns invalid UTF-8 into null; the line break is still part of
+    -- the value and a UTF-8 byte order mark may start the first line.
+    select
+        source_file,
+        source_line,
+        regexp_replace(
+            regexp_replace(try(decode(line)), '\r?\n$', ''),
+            '^\x{FEFF}',
+            ''
+        ) as line_text,
+        line as line_bytes
+    from log_lines
+
+),
+
+data_lines as (
+
+    -- The header is the first line when it names the export's columns.
+    select * from decoded
+    where not coalesce(
+        source_line = 1
+        and regexp_full_match(
+            lower(line_text),
+            '[^,]*,user_uuid,url,timestamp,date,response_code,method'
+        ),
+        false
+    )
+
+),
+
+split_lines as (
+
+    select
+        source_file,
+        source_line,
+        line_text,
+        line_bytes,
+        regexp_extract(
+            line_text,
+            '{{ row_pattern }}',
+            ['whole', {% for name in field_names %}'{{ name }}'{{ ", " if not loop.last }}{% endfor %}]
+        ) as fields
+    from data_lines
+
+),
+
+line_checked as (
+
+    select
+        source_file,
+        source_line,
+        {% for name in field_names -%}
+        case
+            when starts_with(fields.{{ name }}, '"')
+                then replace(fields.{{ name }}[2:-2], '""', '"')
+            else fields.{{ name }}
+        end as {{ name }},
+        {% endfor -%}
+        case
+            when line_text is null then 'invalid_encoding'
+            when line_text = '' then 'empty_line'
+            when regexp_matches(line_text, '{{ control_characters }}')
+                then 'unparseable_line'
+            when fields.whole != '' then null
+            when regexp_full_match(line_text, '{{ any_field_count_pattern }}')
+                then 'wrong_field_count'
+            else 'unparseable_line'
+        end as line_rejection_reason,
+        coalesce(line_text, cast(line_bytes as varchar)) as raw_text
+    from split_lines
+
+),
+
+parquet_checked as (
+
+    select
+        source_file,
+        source_line,
+        null as index_value,
+        user_uuid,
+        coalesce(url, '') as url,
+        event_timestamp,
+        local_date,
+        response_code,
+        method,
+        cast(null as varchar) as line_rejection_reason,
+        concat_ws(
+            ',', user_uuid, url, event_timestamp, local_date, response_code,
+            method
+        ) as raw_text
+    from parquet_rows
+
+),
+
+unioned as (
+
+    select * from line_checked
+    union all
+    select * from parquet_checked
+
+),
+
+typed as (
+
+    select
+        source_file,
+        source_line,
+        line_rejection_reason,
+        raw_text,
+        url,
+        nullif(trim(user_uuid), '') as user_id,
+        {{ parse_timestamp_utc('event_timestamp') }} as event_at,
+        try_cast(trim(local_date) as date) as source_local_date,
+        case
+            when regexp_full_match(trim(response_code), '[1-5][0-9]{2}')
+                then cast(trim(response_code) as integer)
+        end as status_code,
+        upper(trim(method)) as method
+    from unioned
+
+),
+
+validated as (
+
+    select
+        *,
+        case
+            when line_rejection_reason is not null then line_rejection_reason
+            when user_id is null then 'missing_user_id'
+            when event_at is null then 'invalid_timestamp'
+            when status_code is null then 'invalid_status_code'
+            when not coalesce(regexp_full_match(method, '[A-Z]+'), false)
+                then 'invalid_method'
+        end as rejection_reason
+    from typed
+
+),
+
+final as (
+
+    select
+        source_file || ':' || source_line as request_id,
+        source_file,
+        source_line,
+        case when rejection_reason is null then user_id end as user_id,
+        case when rejection_reason is null then url end as url,
+        case when rejection_reason is null then event_at end as event_at,
+        case
+            when rejection_reason is null then source_local_date
+        end as source_local_date,
+        case when rejection_reason is null then status_code end as status_code,
+        case when rejection_reason is null then method end as method,
+        rejection_reason,
+        case
+            when rejection_reason is not null
+                then left(
+                    regexp_replace(raw_text, '{{ control_characters }}', '?', 'g'),
+                    200
+                )
+        end as raw_excerpt
+    from validated
+
+)
+
+select * from final

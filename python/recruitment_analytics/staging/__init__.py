@@ -1,0 +1,1 @@
+"""Functions behind the staging layer's dbt Python models."""
