@@ -1,5 +1,6 @@
--- Postings count every posting in the export's job table; applications
--- count applications inside the analysis window. A missing job field
+-- Postings count every valid posting in the export's job table (rows with
+-- a rejection reason are left out); applications count applications inside
+-- the analysis window. A missing job field
 -- (an application for a job absent from the job table) is reported as
 -- '(missing)' so the shares still add up to one.
 with
@@ -28,6 +29,7 @@ postings_by_field as (
         coalesce(job_field, '(missing)') as job_field,
         count(*) as postings
     from jobs
+    where rejection_reason is null
     group by coalesce(job_field, '(missing)')
 
 ),
