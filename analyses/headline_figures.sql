@@ -27,7 +27,7 @@ new_vs_existing as (
 
 ),
 
--- Figures printed by the published notebooks; MAU were given as "about
+-- Figures printed by the published notebooks. They gave MAU only as "about
 -- 4,700 in June" and "under 3,500 in December".
 published_fields as (
 

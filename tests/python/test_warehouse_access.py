@@ -104,9 +104,10 @@ def test_sqlalchemy_reads_marts(built_warehouse: Path) -> None:
 
 # NOTE: SQLAlchemy 2.0.45 and later reflect columns through
 # pg_catalog.pg_collation, which the pinned duckdb-engine 0.17.0 and duckdb
-# do not provide (duckdb_engine issue 1379). BI tools that list a table's
-# columns hit the same error until the pins change; strict=True makes this
-# test fail once reflection works, so the marker can go.
+# do not provide (reported upstream as Mause/duckdb_engine#1379). BI tools
+# that list a table's columns fail the same way until the pins change.
+# strict=True makes this test fail once reflection works, so the marker
+# can then go.
 @pytest.mark.xfail(
     strict=True,
     reason="duckdb-engine 0.17.0 cannot reflect columns with SQLAlchemy >= 2.0.45",
@@ -153,7 +154,7 @@ def _count_events_in_new_process(path: Path) -> int:
     """Count fct_events in a separate process, as a BI tool opening the file would.
 
     A new connection in this process could reuse DuckDB's cached instance of
-    the old file, so it would not show what a fresh reader sees.
+    the old file, so it would not show the file a fresh reader opens.
     """
     script = (
         "import duckdb, sys\n"

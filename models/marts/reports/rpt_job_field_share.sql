@@ -1,8 +1,8 @@
--- Postings count every valid posting in the export's job table (rows with
--- a rejection reason are left out); applications count applications inside
--- the analysis window. A missing job field
--- (an application for a job absent from the job table) is reported as
--- '(missing)' so the shares still add up to one.
+-- Postings count every valid posting in the export's job table, leaving out
+-- rows with a rejection reason. Applications count applications inside the
+-- analysis window. A missing job field (an application for a job absent
+-- from the job table) is reported as '(missing)', so the shares still add
+-- up to one.
 with
 
 jobs as (

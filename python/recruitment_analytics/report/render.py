@@ -203,6 +203,7 @@ def section_active_users(data: ReportData) -> str:
         y_label="Active users",
         stacked=True,
     )
+
     daily = data.tables["rpt_daily_activity"]
     dates = [
         pd.Timestamp(value).strftime("%Y-%m-%d") for value in daily["activity_date"]
@@ -219,6 +220,7 @@ def section_active_users(data: ReportData) -> str:
         y_label="Active users",
         label_every=every,
     )
+
     full = daily["has_full_trailing_window"].astype(bool)
     stickiness = [
         value if keep else None
@@ -232,6 +234,7 @@ def section_active_users(data: ReportData) -> str:
         value_format=svg.format_percent,
         label_every=every,
     )
+
     monthly_stickiness = svg.bar_chart(
         months,
         [Series("Mean DAU/MAU", _optional(monthly["mean_dau_mau_ratio"]), PALETTE[3])],
@@ -239,6 +242,7 @@ def section_active_users(data: ReportData) -> str:
         y_label="Mean DAU/MAU",
         value_format=svg.format_percent,
     )
+
     table = data_table(
         monthly,
         {

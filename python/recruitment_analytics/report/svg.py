@@ -297,6 +297,7 @@ def line_chart(
     count = max(len(x_labels), 1)
     step = frame.plot_width / max(count - 1, 1)
     xs = [frame.left + i * step for i in range(len(x_labels))]
+
     for item in series:
         commands = []
         pen_down = False
@@ -313,6 +314,7 @@ def line_chart(
                 f'stroke="{item.color}" stroke-width="2"><title>{escape(item.name)}'
                 "</title></path>"
             )
+
     parts += _x_labels(frame, x_labels, xs, label_every)
     parts += _legend(frame, series)
     parts.append("</svg>")
