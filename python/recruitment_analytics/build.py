@@ -60,11 +60,30 @@ def invoke_dbt(
         log.info("dbt %s -> %s", " ".join(command), warehouse_path)
         return dbtRunner().invoke(args)
     finally:
+        release_duckdb_file()
         for name, value in previous.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def release_duckdb_file() -> None:
+    """Close the DuckDB database that dbt-duckdb keeps open after a command.
+
+    dbt-duckdb caches one database per process and holds its file lock after
+    dbtRunner returns. Without this, no other process (a BI tool, a second
+    build) could open the published warehouse while this process lives.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    # NOTE: _ENV and _LOCK are private to dbt-duckdb (read in 1.11.1), and
+    # close_all_connections() alone drops the reference without closing it.
+    with DuckDBConnectionManager._LOCK:
+        environment = DuckDBConnectionManager._ENV
+        if environment is not None:
+            environment.close()
+        DuckDBConnectionManager.close_all_connections()
 
 
 def staging_path_for(warehouse_path: Path) -> Path:
