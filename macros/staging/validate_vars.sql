@@ -9,17 +9,17 @@
 
     {%- set log_format = var('log_format') -%}
     {%- if log_format not in ['platform_csv', 'combined'] -%}
-        {{ _raise_invalid_var(
+        {{ raise_invalid_var(
             'log_format', log_format,
             "use 'platform_csv' for the platform export or 'combined' for "
             ~ "an Apache/Nginx access log"
         ) }}
     {%- endif -%}
 
-    {%- set start_date = _parse_date_var('analysis_start_date', required=true) -%}
-    {%- set end_date = _parse_date_var('analysis_end_date', required=false) -%}
+    {%- set start_date = parse_date_var('analysis_start_date', required=true) -%}
+    {%- set end_date = parse_date_var('analysis_end_date', required=false) -%}
     {%- if end_date is not none and end_date < start_date -%}
-        {{ _raise_invalid_var(
+        {{ raise_invalid_var(
             'analysis_end_date', var('analysis_end_date'),
             'it is before analysis_start_date ' ~ var('analysis_start_date')
             ~ '; set an end date on or after the start date, or null for '
@@ -28,7 +28,7 @@
     {%- endif -%}
 
     {%- if var('timezone') not in modules.pytz.all_timezones -%}
-        {{ _raise_invalid_var(
+        {{ raise_invalid_var(
             'timezone', var('timezone'),
             "use an IANA time zone name such as 'Asia/Seoul' or 'UTC'"
         ) }}
@@ -38,15 +38,15 @@
         'session_timeout_minutes', 'bot_max_requests_per_minute',
         'bot_max_requests_per_day', 'month_start_days', 'push_active_days',
     ] -%}
-        {%- do _integer_var(name, minimum=1) -%}
+        {%- do check_integer_var(name, minimum=1) -%}
     {%- endfor -%}
-    {%- do _integer_var('kmeans_k', minimum=2) -%}
-    {%- do _integer_var('kmeans_seed', minimum=0) -%}
+    {%- do check_integer_var('kmeans_k', minimum=2) -%}
+    {%- do check_integer_var('kmeans_seed', minimum=0) -%}
     {%- for name in [
         'cohort_max_session_minutes', 'cohort_max_sessions',
         'cohort_min_listing_views',
     ] -%}
-        {%- do _integer_var(name, minimum=0) -%}
+        {%- do check_integer_var(name, minimum=0) -%}
     {%- endfor -%}
 
     {%- if log_format == 'platform_csv' -%}
@@ -57,7 +57,7 @@
             + glob_files(raw_path ~ '/log_*.parquet')
         ) -%}
         {%- if not log_files -%}
-            {{ _raise_invalid_var(
+            {{ raise_invalid_var(
                 'raw_path', raw_path,
                 'no log_*.csv, log_*.csv.gz or log_*.parquet file was found '
                 ~ 'there (a missing folder looks the same); point raw_path '
@@ -68,13 +68,13 @@
     {%- else -%}
         {%- set access_log_path = var('access_log_path') -%}
         {%- if access_log_path is none or access_log_path | string | trim == '' -%}
-            {{ _raise_invalid_var(
+            {{ raise_invalid_var(
                 'access_log_path', access_log_path,
                 'log_format is combined, so set access_log_path to an access '
                 ~ 'log file or glob'
             ) }}
         {%- elif not glob_files(access_log_path) -%}
-            {{ _raise_invalid_var(
+            {{ raise_invalid_var(
                 'access_log_path', access_log_path,
                 'no file matches it; point it at an existing access log file '
                 ~ 'or glob'
@@ -83,40 +83,4 @@
     {%- endif -%}
 
     {{ return('') }}
-{%- endmacro %}
-
-{% macro _raise_invalid_var(name, value, fix) -%}
-    {{ exceptions.raise_compiler_error(
-        "Invalid var " ~ name ~ " = " ~ (value | tojson) ~ ": " ~ fix ~ "."
-    ) }}
-{%- endmacro %}
-
-{% macro _parse_date_var(name, required) -%}
-    {%- set value = var(name) -%}
-    {%- if value is none or value | string | trim in ['', 'none', 'null'] -%}
-        {%- if required -%}
-            {{ _raise_invalid_var(name, value, 'set a date as YYYY-MM-DD') }}
-        {%- endif -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set text = value | string | trim -%}
-    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', text) -%}
-        {{ _raise_invalid_var(name, value, 'write the date as YYYY-MM-DD') }}
-    {%- endif -%}
-    {%- set year, month, day = text.split('-') | map('int') | list -%}
-    {%- set days_in_month = [31, 29 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 28,
-        31, 30, 31, 30, 31, 31, 30, 31, 30, 31] -%}
-    {%- if month < 1 or month > 12 or day < 1 or day > days_in_month[month - 1] -%}
-        {{ _raise_invalid_var(name, value, 'it is not a calendar date; write a valid YYYY-MM-DD date') }}
-    {%- endif -%}
-    {{ return(text) }}
-{%- endmacro %}
-
-{% macro _integer_var(name, minimum) -%}
-    {%- set value = var(name) -%}
-    {%- if value is none or not modules.re.fullmatch('-?[0-9]+', value | string | trim) -%}
-        {{ _raise_invalid_var(name, value, 'set a whole number of at least ' ~ minimum) }}
-    {%- elif (value | string | trim | int) < minimum -%}
-        {{ _raise_invalid_var(name, value, 'set a whole number of at least ' ~ minimum) }}
-    {%- endif -%}
 {%- endmacro %}

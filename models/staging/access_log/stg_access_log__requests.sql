@@ -3,13 +3,17 @@
     bytes "referrer" "user agent"`. The common log format (no referrer and
     user agent) and extra trailing fields are accepted. Inside quoted fields
     a backslash escapes the next character, as both servers write it.
-    The client address is only an input to the salted visitor hash and
-    leaves no trace in any column, rejected lines included. -#}
+    The base model has already replaced the client address (first field)
+    with its salted hash, so no address reaches this or any later table. -#}
 
 {%- set quoted = '"((?:[^"\\\\]|\\\\.)*)"' -%}
 {%- set line_pattern = (
     '^((\\S+) (\\S+) (\\S+) \\[([^\\]]*)\\] ' ~ quoted
     ~ ' (\\S+) (\\S+)(?: ' ~ quoted ~ ' ' ~ quoted ~ ')?(?:\\s.*)?)$'
+) -%}
+{%- set request_pattern = '^([A-Za-z]+) (\\S+)(?: (\\S+))?$' -%}
+{%- set logged_at_pattern = (
+    '^(\\d{2}/[A-Za-z]{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2}) ([+-])(\\d{2})(\\d{2})$'
 ) -%}
 
 with
@@ -34,19 +38,23 @@ decoded as (
 
 split_lines as (
 
+    -- unnest() turns the struct of capture groups into columns; every group
+    -- is '' when the line does not match, but a matching line is never ''.
     select
         source_file,
         source_line,
         line_text,
-        regexp_extract(
-            line_text,
-            '{{ line_pattern }}',
-            [
-                'whole', 'client_address', 'identity', 'remote_user',
-                'logged_at', 'request_line', 'status', 'response_bytes',
-                'referrer', 'user_agent'
-            ]
-        ) as fields
+        unnest(
+            regexp_extract(
+                line_text,
+                '{{ line_pattern }}',
+                [
+                    'whole_line', 'client_hash', 'identity', 'remote_user',
+                    'logged_at', 'request_line', 'status', 'response_bytes',
+                    'referrer', 'user_agent'
+                ]
+            )
+        )
     from decoded
 
 ),
@@ -57,43 +65,35 @@ unescaped as (
         source_file,
         source_line,
         line_text,
-        fields.whole != '' as is_well_formed,
-        fields.client_address,
-        fields.logged_at,
-        fields.status,
-        fields.response_bytes,
-        regexp_replace(fields.request_line, '\\(.)', '\1', 'g') as request_line,
-        regexp_replace(fields.referrer, '\\(.)', '\1', 'g') as referrer,
-        regexp_replace(fields.user_agent, '\\(.)', '\1', 'g') as user_agent
+        client_hash,
+        logged_at,
+        status,
+        response_bytes,
+        whole_line != '' as is_well_formed,
+        regexp_replace(request_line, '\\(.)', '\1', 'g') as request_line,
+        regexp_replace(referrer, '\\(.)', '\1', 'g') as referrer,
+        regexp_replace(user_agent, '\\(.)', '\1', 'g') as user_agent
     from split_lines
 
 ),
 
-parsed as (
+request_split as (
 
     select
-        source_file,
-        source_line,
-        line_text,
-        is_well_formed,
-        client_address,
-        regexp_extract(
-            request_line,
-            '^([A-Za-z]+) (\S+)(?: (\S+))?$',
-            ['method', 'target', 'protocol']
-        ) as request,
-        regexp_extract(
-            logged_at,
-            '^(\d{2}/[A-Za-z]{3}/\d{4}:\d{2}:\d{2}:\d{2}) ([+-])(\d{2})(\d{2})$',
-            ['local', 'sign', 'hours', 'minutes']
-        ) as logged_at_parts,
-        case
-            when regexp_full_match(status, '[1-5][0-9]{2}')
-                then cast(status as integer)
-        end as status_code,
-        try_cast(nullif(response_bytes, '-') as bigint) as response_bytes,
-        nullif(nullif(referrer, '-'), '') as referrer,
-        nullif(nullif(user_agent, '-'), '') as user_agent
+        *,
+        regexp_extract(request_line, '{{ request_pattern }}', 1)
+            as request_method,
+        regexp_extract(request_line, '{{ request_pattern }}', 2)
+            as request_target,
+        regexp_extract(request_line, '{{ request_pattern }}', 3)
+            as request_protocol,
+        regexp_extract(logged_at, '{{ logged_at_pattern }}', 1)
+            as logged_local,
+        regexp_extract(logged_at, '{{ logged_at_pattern }}', 2) as offset_sign,
+        regexp_extract(logged_at, '{{ logged_at_pattern }}', 3)
+            as offset_hours,
+        regexp_extract(logged_at, '{{ logged_at_pattern }}', 4)
+            as offset_minutes
     from unescaped
 
 ),
@@ -105,31 +105,34 @@ typed as (
         source_line,
         line_text,
         is_well_formed,
-        client_address,
-        status_code,
-        response_bytes,
-        referrer,
-        user_agent,
-        upper(nullif(request.method, '')) as method,
-        nullif(request.protocol, '') as protocol,
+        client_hash,
+        case
+            when regexp_full_match(status, '[1-5][0-9]{2}')
+                then cast(status as integer)
+        end as status_code,
+        try_cast(nullif(response_bytes, '-') as bigint) as response_bytes,
+        nullif(nullif(referrer, '-'), '') as referrer,
+        nullif(nullif(user_agent, '-'), '') as user_agent,
+        upper(nullif(request_method, '')) as method,
+        nullif(request_protocol, '') as protocol,
         -- The request target may be an absolute URL; the platform export
         -- stores paths without the leading slash, and so does this column.
         regexp_replace(
             regexp_replace(
-                request.target, '^[A-Za-z][A-Za-z0-9+.-]*://[^/]*', ''
+                request_target, '^[A-Za-z][A-Za-z0-9+.-]*://[^/]*', ''
             ),
             '^/',
             ''
         ) as url,
-        try_strptime(logged_at_parts.local, '%d/%b/%Y:%H:%M:%S')
+        try_strptime(logged_local, '%d/%b/%Y:%H:%M:%S')
         - to_minutes(
-            case when logged_at_parts.sign = '-' then -1 else 1 end
+            case when offset_sign = '-' then -1 else 1 end
             * (
-                coalesce(try_cast(logged_at_parts.hours as integer), 0) * 60
-                + coalesce(try_cast(logged_at_parts.minutes as integer), 0)
+                coalesce(try_cast(offset_hours as integer), 0) * 60
+                + coalesce(try_cast(offset_minutes as integer), 0)
             )
         ) as event_at
-    from parsed
+    from request_split
 
 ),
 
@@ -158,11 +161,7 @@ final as (
         case
             when rejection_reason is null
                 then {{ dbt.hash(dbt.concat([
-                    dbt.string_literal(var('visitor_id_salt')),
-                    "'|'",
-                    'client_address',
-                    "'|'",
-                    "coalesce(user_agent, '')",
+                    'client_hash', "'|'", "coalesce(user_agent, '')",
                 ])) }}
         end as user_id,
         case when rejection_reason is null then url end as url,

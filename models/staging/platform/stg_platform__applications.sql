@@ -3,11 +3,22 @@
     lacks an id is kept with a rejection reason. -#}
 
 -- depends_on: {{ source('platform', 'application') }}
-{%- set has_file = glob_files(var('raw_path') ~ '/application.csv') | length > 0 %}
+{%- set has_file = (
+    glob_files(var('raw_path') ~ '/application.csv') | length > 0
+) %}
+{%- set input_relation = (
+    source('platform', 'application') if has_file
+    else empty_relation({
+        'application_uuid': 'varchar',
+        'user_uuid': 'varchar',
+        'job_uuid': 'varchar',
+        'company_uuid': 'varchar',
+        'cdate': 'varchar',
+    })
+) %}
 
 with
 
-{% if has_file %}
 source_rows as (
 
     select
@@ -16,22 +27,9 @@ source_rows as (
         job_uuid,
         company_uuid,
         cdate
-    from {{ source('platform', 'application') }}
+    from {{ input_relation }}
 
 ),
-{% else %}
-source_rows as (
-
-    select
-        cast(null as varchar) as application_uuid,
-        cast(null as varchar) as user_uuid,
-        cast(null as varchar) as job_uuid,
-        cast(null as varchar) as company_uuid,
-        cast(null as varchar) as cdate
-    where false
-
-),
-{% endif %}
 
 renamed as (
 
@@ -54,13 +52,13 @@ validated as (
         job_id,
         company_id,
         applied_at,
+        applied_at_text,
         case
             when application_id is null then 'missing_application_id'
             when user_id is null then 'missing_user_id'
             when job_id is null then 'missing_job_id'
             when applied_at is null then 'invalid_timestamp'
-        end as rejection_reason,
-        applied_at_text
+        end as rejection_reason
     from renamed
 
 )

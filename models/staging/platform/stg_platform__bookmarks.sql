@@ -3,30 +3,26 @@
 
 -- depends_on: {{ source('platform', 'bookmark') }}
 {%- set has_file = glob_files(var('raw_path') ~ '/bookmark.csv') | length > 0 %}
+{%- set input_relation = (
+    source('platform', 'bookmark') if has_file
+    else empty_relation({
+        'user_uuid': 'varchar',
+        'job_uuid': 'varchar',
+        'cdate': 'varchar',
+    })
+) %}
 
 with
 
-{% if has_file %}
 source_rows as (
 
     select
         user_uuid,
         job_uuid,
         cdate
-    from {{ source('platform', 'bookmark') }}
+    from {{ input_relation }}
 
 ),
-{% else %}
-source_rows as (
-
-    select
-        cast(null as varchar) as user_uuid,
-        cast(null as varchar) as job_uuid,
-        cast(null as varchar) as cdate
-    where false
-
-),
-{% endif %}
 
 renamed as (
 

@@ -3,10 +3,24 @@
 
 -- depends_on: {{ source('platform', 'job') }}
 {%- set has_file = glob_files(var('raw_path') ~ '/job.csv') | length > 0 %}
+{%- set input_relation = (
+    source('platform', 'job') if has_file
+    else empty_relation({
+        'job_uuid': 'varchar',
+        'company_uuid': 'varchar',
+        'job_field': 'varchar',
+        'career_type_string': 'varchar',
+        'allow_remote': 'varchar',
+        'can_show_salary': 'varchar',
+        'cdate': 'varchar',
+        'mdate': 'varchar',
+        'start_date': 'varchar',
+        'end_date': 'varchar',
+    })
+) %}
 
 with
 
-{% if has_file %}
 source_rows as (
 
     select
@@ -20,27 +34,9 @@ source_rows as (
         mdate,
         start_date,
         end_date
-    from {{ source('platform', 'job') }}
+    from {{ input_relation }}
 
 ),
-{% else %}
-source_rows as (
-
-    select
-        cast(null as varchar) as job_uuid,
-        cast(null as varchar) as company_uuid,
-        cast(null as varchar) as job_field,
-        cast(null as varchar) as career_type_string,
-        cast(null as varchar) as allow_remote,
-        cast(null as varchar) as can_show_salary,
-        cast(null as varchar) as cdate,
-        cast(null as varchar) as mdate,
-        cast(null as varchar) as start_date,
-        cast(null as varchar) as end_date
-    where false
-
-),
-{% endif %}
 
 renamed as (
 
@@ -50,7 +46,7 @@ renamed as (
         nullif(trim(job_field), '') as job_field,
         case
             when nullif(trim(career_type_string), '') is null
-                then cast([] as varchar [])
+                then cast([] as varchar[])
             else regexp_split_to_array(trim(career_type_string), '\s*,\s*')
         end as career_types,
         try_cast(nullif(trim(allow_remote), '') as boolean) as allow_remote,

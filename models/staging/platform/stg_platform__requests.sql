@@ -7,11 +7,16 @@
 
 {%- set field = '("(?:[^"]|"")*"|[^,"]*)' -%}
 {%- set row_pattern = '^(' ~ ([field] * 7) | join(',') ~ ')$' -%}
-{%- set any_field_count_pattern = '(?:"(?:[^"]|"")*"|[^,"]*)(?:,(?:"(?:[^"]|"")*"|[^,"]*))*' -%}
+{%- set any_field_count_pattern = (
+    '(?:"(?:[^"]|"")*"|[^,"]*)(?:,(?:"(?:[^"]|"")*"|[^,"]*))*'
+) -%}
 {%- set field_names = [
     'index_value', 'user_uuid', 'url', 'event_timestamp', 'local_date',
     'response_code', 'method',
 ] -%}
+{%- set group_names = (
+    "['" ~ (['whole_line'] + field_names) | join("', '") ~ "']"
+) -%}
 {#- C0 control characters other than tab, and DEL: no field of the export
     contains them, so they mark binary junk. -#}
 {%- set control_characters = '[\\x00-\\x08\\x0a-\\x1f\\x7f]' -%}
@@ -37,12 +42,12 @@ decoded as (
     select
         source_file,
         source_line,
+        line as line_bytes,
         regexp_replace(
             regexp_replace(try(decode(line)), '\r?\n$', ''),
             '^\x{FEFF}',
             ''
-        ) as line_text,
-        line as line_bytes
+        ) as line_text
     from log_lines
 
 ),
@@ -64,16 +69,16 @@ data_lines as (
 
 split_lines as (
 
+    -- unnest() turns the struct of capture groups into columns; every group
+    -- is '' when the line does not match, but a matching line is never ''.
     select
         source_file,
         source_line,
         line_text,
         line_bytes,
-        regexp_extract(
-            line_text,
-            '{{ row_pattern }}',
-            ['whole', {% for name in field_names %}'{{ name }}'{{ ", " if not loop.last }}{% endfor %}]
-        ) as fields
+        unnest(
+            regexp_extract(line_text, '{{ row_pattern }}', {{ group_names }})
+        )
     from data_lines
 
 ),
@@ -83,24 +88,27 @@ line_checked as (
     select
         source_file,
         source_line,
-        {% for name in field_names -%}
-        case
-            when starts_with(fields.{{ name }}, '"')
-                then replace(fields.{{ name }}[2:-2], '""', '"')
-            else fields.{{ name }}
-        end as {{ name }},
-        {% endfor -%}
+        cast(null as varchar) as index_value,
+        {{ unquote_csv_field('user_uuid') }} as user_uuid,
+        {{ unquote_csv_field('url') }} as url,
+        {{ unquote_csv_field('event_timestamp') }} as event_timestamp,
+        {{ unquote_csv_field('local_date') }} as local_date,
+        {{ unquote_csv_field('response_code') }} as response_code,
+        {{ unquote_csv_field('method') }} as method,
         case
             when line_text is null then 'invalid_encoding'
             when line_text = '' then 'empty_line'
             when regexp_matches(line_text, '{{ control_characters }}')
                 then 'unparseable_line'
-            when fields.whole != '' then null
+            when whole_line != '' then null
             when regexp_full_match(line_text, '{{ any_field_count_pattern }}')
                 then 'wrong_field_count'
             else 'unparseable_line'
         end as line_rejection_reason,
-        coalesce(line_text, cast(line_bytes as varchar)) as raw_text
+        coalesce(
+            line_text,
+            regexp_replace(cast(line_bytes as varchar), '(\\x0D)?\\x0A$', '')
+        ) as raw_text
     from split_lines
 
 ),
@@ -188,7 +196,9 @@ final as (
         case
             when rejection_reason is not null
                 then left(
-                    regexp_replace(raw_text, '{{ control_characters }}', '?', 'g'),
+                    regexp_replace(
+                        raw_text, '{{ control_characters }}', '?', 'g'
+                    ),
                     200
                 )
         end as raw_excerpt

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 from tqdm import tqdm
@@ -84,3 +85,42 @@ def read_lines(patterns: Iterable[str]) -> pa.Table:
         log.info("read %d lines from %s", table.num_rows, path.name)
         tables.append(table)
     return pa.concat_tables(tables)
+
+
+PSEUDONYMISE_SQL = r"""
+with decoded as (
+    select source_file, source_line, try(decode(line)) as line_text
+    from access_log_raw_lines
+),
+split as (
+    select *, regexp_extract(line_text, '^(\S*)', 1) as client_address
+    from decoded
+)
+select
+    source_file,
+    source_line,
+    encode(
+        md5($salt || '|' || client_address)
+        || substr(line_text, length(client_address) + 1)
+    ) as line
+from split
+"""
+
+
+def pseudonymise_client_addresses(
+    connection: duckdb.DuckDBPyConnection, lines: pa.Table, salt: str
+) -> pa.Table:
+    """Replace the first field of every access-log line with a salted hash.
+
+    In the combined log format the first field is the client address, so
+    after this step no table holds it. The hash is MD5 of
+    `<salt>|<address>`, 32 hexadecimal characters. A line that is not valid
+    UTF-8 becomes null (the staging model rejects it as `invalid_encoding`),
+    because its first field cannot be isolated safely.
+    """
+    connection.register("access_log_raw_lines", lines)
+    try:
+        relation = connection.sql(PSEUDONYMISE_SQL, params={"salt": salt})
+        return relation.to_arrow_table()
+    finally:
+        connection.unregister("access_log_raw_lines")

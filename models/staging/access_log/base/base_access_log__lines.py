@@ -1,10 +1,17 @@
-"""One row per physical line of the access log files."""
+"""One row per physical line of the access log files, client address hashed."""
 
-from recruitment_analytics.staging.raw_lines import LINE_SCHEMA, read_lines
+from recruitment_analytics.staging.raw_lines import (
+    LINE_SCHEMA,
+    pseudonymise_client_addresses,
+    read_lines,
+)
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     if dbt.config.get("log_format") != "combined":
         return LINE_SCHEMA.empty_table()
-    return read_lines([dbt.config.get("access_log_path")])
+    lines = read_lines([dbt.config.get("access_log_path")])
+    return pseudonymise_client_addresses(
+        session, lines, dbt.config.get("visitor_id_salt")
+    )

@@ -6,7 +6,6 @@
 {{ config(materialized='ephemeral') }}
 
 -- depends_on: {{ source('platform', 'log_parquet') }}
-
 {%- set has_files = (
     var('log_format') == 'platform_csv'
     and glob_files(var('raw_path') ~ '/log_*.parquet') | length > 0
@@ -23,11 +22,23 @@
             "strftime(timezone('UTC', \"timestamp\"), '%Y-%m-%d %H:%M:%S.%f')"
         ) -%}
     {%- endif -%}
-{%- endif %}
+{%- endif -%}
+{%- set input_relation = (
+    source('platform', 'log_parquet') if has_files
+    else empty_relation({
+        'filename': 'varchar',
+        'file_row_number': 'bigint',
+        'user_uuid': 'varchar',
+        'url': 'varchar',
+        'timestamp': 'varchar',
+        'date': 'varchar',
+        'response_code': 'varchar',
+        'method': 'varchar',
+    })
+) %}
 
 with
 
-{% if has_files %}
 parquet_rows as (
 
     select
@@ -36,27 +47,11 @@ parquet_rows as (
         cast(user_uuid as varchar) as user_uuid,
         cast(url as varchar) as url,
         {{ timestamp_expr }} as event_timestamp,
-        cast("date" as varchar) as local_date,
+        cast(date as varchar) as local_date,
         cast(response_code as varchar) as response_code,
         cast(method as varchar) as method
-    from {{ source('platform', 'log_parquet') }}
+    from {{ input_relation }}
 
 )
-{% else %}
-parquet_rows as (
-
-    select
-        cast(null as varchar) as source_file,
-        cast(null as bigint) as source_line,
-        cast(null as varchar) as user_uuid,
-        cast(null as varchar) as url,
-        cast(null as varchar) as event_timestamp,
-        cast(null as varchar) as local_date,
-        cast(null as varchar) as response_code,
-        cast(null as varchar) as method
-    where false
-
-)
-{% endif %}
 
 select * from parquet_rows
