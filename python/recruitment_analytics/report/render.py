@@ -381,8 +381,14 @@ def section_retention(data: ReportData) -> str:
 def section_fields(data: ReportData) -> str:
     """Render job-field shares of postings and applications side by side."""
     fields = data.tables["rpt_job_field_share"]
+    # A field missing from the job_field_names seed keeps its exported name,
+    # which may need a CJK font, so the chart numbers it instead.
+    labels = [
+        name if name.isascii() else f"Field without English name {index}"
+        for index, name in enumerate(fields["job_field_en"].astype(str), start=1)
+    ]
     chart = svg.horizontal_bar_chart(
-        fields["job_field_en"].tolist(),
+        labels,
         [
             Series("Postings", _optional(fields["posting_share"]), PALETTE[0]),
             Series("Applications", _optional(fields["application_share"]), PALETTE[1]),
