@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from recruitment_analytics.report import ReportError, render_report
-from recruitment_analytics.report.data import SEGMENT_TABLES
+from recruitment_analytics.report.data import SEGMENT_TABLES, ReportData
+from recruitment_analytics.report.render import section_fields
 from recruitment_analytics.report.svg import Series, bar_chart, heatmap, nice_ticks
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -214,3 +216,23 @@ def test_bar_chart_escapes_labels() -> None:
     assert "<b>" not in chart
     assert "&lt;b&gt;&amp;" in chart
     assert chart.count('class="mark"') == 1
+
+
+def test_unnamed_job_field_gets_ascii_label() -> None:
+    fields = pd.DataFrame(
+        {
+            "job_field": ["SW 개발", "투자"],
+            "job_field_en": ["Software development", "투자"],
+            "postings": [3, 1],
+            "applications": [2, 2],
+            "posting_share": [0.75, 0.25],
+            "application_share": [0.5, 0.5],
+        }
+    )
+    data = ReportData(tables={"rpt_job_field_share": fields}, segments={}, headlines={})
+    section = section_fields(data)
+    chart = re.search(r"<svg class=\"chart\".*?</svg>", section, flags=re.S)
+    assert chart is not None
+    assert chart.group(0).isascii()
+    assert "Field without English name 2" in chart.group(0)
+    assert "투자" in section
