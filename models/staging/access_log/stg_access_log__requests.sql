@@ -1,15 +1,19 @@
 {#- Parse an access log in the Apache/Nginx combined log format:
     `client identity user [dd/Mon/yyyy:HH:MM:SS +zone] "request" status
     bytes "referrer" "user agent"`. The common log format (no referrer and
-    user agent) and extra trailing fields are accepted. Inside quoted fields
+    user agent), extra trailing fields and a user agent cut off at the end
+    of the line are accepted. Inside quoted fields
     a backslash escapes the next character, as both servers write it.
     The base model has already replaced the client address (first field)
     with its salted hash, so no address reaches this or any later table. -#}
 
 {%- set quoted = '"((?:[^"\\\\]|\\\\.)*)"' -%}
+{#- A server may cut a long line short, so the user agent may lack its
+    closing quote at the end of the line. -#}
+{%- set quoted_to_end = '"((?:[^"\\\\]|\\\\.)*)"?' -%}
 {%- set line_pattern = (
     '^((\\S+) (\\S+) (\\S+) \\[([^\\]]*)\\] ' ~ quoted
-    ~ ' (\\S+) (\\S+)(?: ' ~ quoted ~ ' ' ~ quoted ~ ')?(?:\\s.*)?)$'
+    ~ ' (\\S+) (\\S+)(?: ' ~ quoted ~ ' ' ~ quoted_to_end ~ ')?(?:\\s.*)?)$'
 ) -%}
 {%- set request_pattern = '^([A-Za-z]+) (\\S+)(?: (\\S+))?$' -%}
 {%- set logged_at_pattern = (

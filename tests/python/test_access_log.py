@@ -1,0 +1,184 @@
+"""Build the project on a real Apache access log in the combined log format.
+
+The log's client addresses are pseudonyms in the IPv6 documentation range
+2001:db8::/32; no table may contain one. Expected counts are computed from
+the log file itself, so the tests hold for any log in that format.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import SHARED_DATA
+from recruitment_analytics.build import build_warehouse
+
+ACCESS_LOG = SHARED_DATA / "access_logs" / "semicomplete_2015-05.log"
+# Crawler names that the crawler seed must recognise in this log.
+KNOWN_CRAWLERS = ("Googlebot", "bingbot", "Baiduspider", "YandexBot")
+
+pytestmark = pytest.mark.skipif(
+    not ACCESS_LOG.exists(), reason=f"{ACCESS_LOG.name} is not available"
+)
+
+
+@pytest.fixture(scope="module")
+def access_log_lines() -> list[str]:
+    """Return the access log's lines without line breaks."""
+    return ACCESS_LOG.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="module")
+def access_log_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the staging layer on the access log and return the file."""
+    root = tmp_path_factory.mktemp("access_log")
+    return build_warehouse(
+        {"log_format": "combined", "access_log_path": str(ACCESS_LOG)},
+        warehouse_path=root / "warehouse.duckdb",
+        target_path=root / "target",
+        command=("build", "--select", "staging", "+int_requests__url_parts"),
+    )
+
+
+@pytest.fixture()
+def warehouse(access_log_warehouse: Path):
+    """Open the access-log warehouse read-only for one test."""
+    connection = duckdb.connect(str(access_log_warehouse), read_only=True)
+    yield connection
+    connection.close()
+
+
+def scalar(connection: duckdb.DuckDBPyConnection, sql: str):
+    """Return the single value a query returns."""
+    return connection.sql(sql).fetchall()[0][0]
+
+
+def test_every_line_accounted_for(warehouse, access_log_lines) -> None:
+    rows = scalar(warehouse, "select count(*) from intermediate.int_requests__unioned")
+    distinct_lines = scalar(
+        warehouse,
+        "select count(distinct source_line) from intermediate.int_requests__unioned",
+    )
+    assert rows == len(access_log_lines)
+    assert distinct_lines == len(access_log_lines)
+
+
+def test_lines_parse(warehouse) -> None:
+    rejected = scalar(
+        warehouse,
+        "select count(*) from intermediate.int_requests__unioned "
+        "where rejection_reason is not null",
+    )
+    assert rejected == 0
+
+
+def test_status_codes_match_log(warehouse, access_log_lines) -> None:
+    expected_404 = sum(1 for line in access_log_lines if '" 404 ' in line)
+    actual_404 = scalar(
+        warehouse,
+        "select count(*) from intermediate.int_requests__unioned "
+        "where status_code = 404",
+    )
+    assert actual_404 == expected_404
+
+
+def test_feed_utm_extractable(warehouse, access_log_lines) -> None:
+    expected = sum(
+        1
+        for line in access_log_lines
+        if "utm_source=feedburner&utm_medium=feed" in line
+    )
+    actual = scalar(
+        warehouse,
+        "select count(*) from intermediate.int_requests__url_parts "
+        "where utm_source = 'feedburner' and utm_medium = 'feed' "
+        "and utm_campaign is not null",
+    )
+    assert expected > 0
+    assert actual == expected
+
+
+def test_percent_encoded_path_decoded(warehouse) -> None:
+    decoded = scalar(
+        warehouse,
+        "select count(*) from intermediate.int_requests__url_parts "
+        "where path like '%is it done yet%'",
+    )
+    assert decoded > 0
+
+
+def test_known_crawlers_flagged(warehouse) -> None:
+    for crawler in KNOWN_CRAWLERS:
+        unflagged = scalar(
+            warehouse,
+            "select count(*) from intermediate.int_requests__unioned "
+            f"where user_agent like '%{crawler}%' and not is_crawler",
+        )
+        assert unflagged == 0, crawler
+    flagged = scalar(
+        warehouse,
+        "select count(*) from intermediate.int_requests__unioned where is_crawler",
+    )
+    assert flagged > 0
+
+
+def test_browsers_not_flagged(warehouse) -> None:
+    flagged_browsers = scalar(
+        warehouse,
+        "select count(*) from intermediate.int_requests__unioned "
+        "where is_crawler and user_agent like 'Mozilla/5.0 (Windows NT%' "
+        "and user_agent not ilike '%bot%'",
+    )
+    assert flagged_browsers == 0
+
+
+def test_static_assets_flagged(warehouse, access_log_lines) -> None:
+    png_requests = sum(
+        1 for line in access_log_lines if re.search(r'"GET \S+\.png HTTP', line)
+    )
+    flagged_png = scalar(
+        warehouse,
+        "select count(*) from intermediate.int_requests__unioned "
+        "where is_static_asset and url like '%.png'",
+    )
+    assert png_requests > 0
+    assert flagged_png == png_requests
+
+
+def test_visitors_group_by_address_and_agent(warehouse, access_log_lines) -> None:
+    # The user agent is the last quoted field; one line of the log was cut
+    # off before its closing quote.
+    pattern = re.compile(
+        r'^(\S+) \S+ \S+ \[[^\]]*\] "[^"]*" \S+ \S+ "[^"]*" "([^"]*)"?$'
+    )
+    pairs = {
+        match.groups() for line in access_log_lines if (match := pattern.match(line))
+    }
+    visitors = scalar(
+        warehouse,
+        "select count(distinct user_id) from intermediate.int_requests__unioned",
+    )
+    assert visitors == len(pairs)
+
+
+def test_no_client_address_in_any_table(warehouse) -> None:
+    string_columns = warehouse.sql(
+        "select table_schema, table_name, column_name "
+        "from information_schema.columns "
+        "where data_type in ('VARCHAR', 'BLOB') "
+        "and table_schema not in ('information_schema', 'pg_catalog')"
+    ).fetchall()
+    assert string_columns
+    for schema, table, column in string_columns:
+        text = f'"{column}"'
+        if column == "line":
+            text = f'try(decode("{column}"))'
+        found = scalar(
+            warehouse,
+            f'select count(*) from "{schema}"."{table}" '
+            f"where {text} ilike '%2001:db8:%'",
+        )
+        assert found == 0, f"{schema}.{table}.{column}"
