@@ -3,7 +3,10 @@
     Both staging models are referenced so the DAG is the same for either
     format; the one not selected builds empty. Static-asset and crawler
     flags come from the seeds named by vars `static_asset_extensions_seed`
-    and `crawler_user_agents_seed`; they are only set for access-log rows. -#}
+    and `crawler_user_agents_seed`; they are only set for access-log rows.
+    A view: the staging tables already hold the parsed rows, so a table
+    would only copy them. -#}
+{{ config(materialized='view') }}
 
 {#- A pattern that matches nothing applies when the project reads the platform
     export or the seed lists no pattern. -#}
