@@ -120,7 +120,7 @@ access_log_rows as (
 unioned as (
 
     -- Each staging model is empty unless var log_format selects its format,
-    -- so the union holds the selected format's rows only.
+    -- so the union contains the selected format's rows only.
     select * from platform_rows
     union all
     select * from access_log_rows
