@@ -377,6 +377,34 @@ def test_personas_distinct_page_mix(export: dict, kept_window: pd.DataFrame) -> 
     assert (views["profile"] / views.sum(axis=1)).median() > 0.5
 
 
+def test_personas_recovered_by_kmeans(export: dict, kept_window: pd.DataFrame) -> None:
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import adjusted_rand_score
+    from sklearn.preprocessing import StandardScaler
+
+    events = kept_window.sort_values(["user_uuid", "ts"])
+    new_session = events.groupby("user_uuid")["ts"].diff() > pd.Timedelta(minutes=30)
+    events = events.assign(
+        session=new_session.astype(int).groupby(events["user_uuid"]).cumsum()
+    )
+    bounds = events.groupby(["user_uuid", "session"])["ts"].agg(["min", "max"])
+    seconds = (bounds["max"] - bounds["min"]).dt.total_seconds().groupby(level=0)
+    views = events.groupby(["user_uuid", "page_type"]).size().unstack(fill_value=0)
+    pages = ["job_list", "job_detail", "profile", "apply_form", "main"]
+    features = pd.DataFrame(
+        {
+            "sessions": bounds.groupby(level=0).size(),
+            "median_seconds": seconds.median(),
+            **{page: views.get(page, 0) for page in pages},
+        }
+    )
+    matrix = StandardScaler().fit_transform(np.log1p(features.to_numpy(dtype=float)))
+    clusters = KMeans(4, n_init=10, random_state=0).fit_predict(matrix)
+    personas = export["personas"].set_index("user_uuid")["persona"]
+    score = adjusted_rand_score(personas.reindex(features.index), clusters)
+    assert score >= 0.8
+
+
 def test_completion_rate_by_user_type(export: dict, kept_window: pd.DataFrame) -> None:
     new_users = set(
         kept_window.loc[kept_window["page_type"] == "signup_complete", "user_uuid"]
@@ -497,6 +525,25 @@ def test_command_line_gzip_and_parquet(tmp_path: Path) -> None:
         "method",
     ]
     assert not (raw / "log_2023.csv.gz").exists()
+
+
+def test_two_log_years(tmp_path: Path) -> None:
+    summary = generate_export(
+        tmp_path / "raw", seed=3, scale=0.01, years=("2022", "2023")
+    )
+    assert [p.name for p in summary.files[:2]] == ["log_2022.csv", "log_2023.csv"]
+    log_2022, bad_2022 = read_log(tmp_path / "raw" / "log_2022.csv")
+    log_2023, _ = read_log(tmp_path / "raw" / "log_2023.csv")
+    assert sum(bad_2022.values()) > 0
+    assert log_2022["date"].str.startswith("2022").all()
+    assert not (log_2022["page_type"] == "apply_complete").any()
+    assert (log_2022["page_type"] == "apply_submit").any()
+    returning = set(log_2022["user_uuid"]) & set(log_2023["user_uuid"])
+    assert len(returning) > 0.1 * log_2023["user_uuid"].nunique()
+    personas = pd.read_csv(tmp_path / "raw_truth" / "personas.csv")
+    assert set(log_2022["user_uuid"]) | set(log_2023["user_uuid"]) <= set(
+        personas["user_uuid"]
+    )
 
 
 def test_invalid_arguments_rejected(tmp_path: Path) -> None:

@@ -26,13 +26,15 @@ log = logging.getLogger(__name__)
 FILE_FORMATS = ("csv", "csv.gz", "parquet")
 DAILY_LIMIT = 1_800
 """Most requests a person makes in one day; automated clients exceed 5000."""
+RETURNING_SHARE = 0.5
+"""Share of a later year's existing users who also appear in the earlier year."""
 NO_FRACTION_SHARE = 0.015
 """Share of log timestamps written without a fractional second."""
 
 
 @dataclass
 class ExportSummary:
-    """What generate_export wrote and the headline planted figures."""
+    """Files written by generate_export and the headline planted figures."""
 
     out_dir: Path
     truth_dir: Path
@@ -214,6 +216,24 @@ def generate_year(
     ), no_fraction
 
 
+def share_returning_users(
+    rng: np.random.Generator, previous: list[YearResult], result: YearResult
+) -> None:
+    """Give half of the existing users the ids of earlier users of the same persona.
+
+    Users who signed up in the year stay new ids. Each earlier id is reused once.
+    """
+    people = result.people
+    earlier = np.concatenate([r.people.uuid for r in previous])
+    earlier_persona = np.concatenate([r.people.persona for r in previous])
+    for persona in range(len(pop.PERSONAS)):
+        pool = earlier[earlier_persona == persona]
+        existing = np.flatnonzero((people.persona == persona) & ~people.is_new)
+        chosen = existing[rng.random(len(existing)) < RETURNING_SHARE]
+        chosen = chosen[: len(pool)]
+        people.uuid[chosen] = rng.choice(pool, size=len(chosen), replace=False)
+
+
 def write_log(
     path: Path,
     result: YearResult,
@@ -388,6 +408,10 @@ def generate_export(
     ) as progress:
         for year in year_list:
             result, no_fraction = generate_year(year, seed, scale, vocab, progress)
+            if results:
+                share_returning_users(
+                    np.random.default_rng([seed, year, 2]), results, result
+                )
             path = out_dir / f"log_{year}.{file_format}"
             n_lines, bad = write_log(
                 path,

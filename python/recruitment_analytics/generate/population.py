@@ -31,7 +31,7 @@ PERSONA_NAMES = [*PERSONAS, cal.AUTOMATED]
 HEAVY = (APPLICANT, PROFILE_BUILDER)
 
 NO_SIGNUP, SIGNUP_ABANDONED, SIGNUP_DONE = 0, 1, 2
-LATE_ARRIVAL_FACTOR = 0.3
+LATE_ARRIVAL_FACTOR = 0.35
 """Arrival weight of the last day relative to the window start."""
 
 
@@ -163,13 +163,13 @@ def plan_population(
         arrivals = with_decline(calendar, window, LATE_ARRIVAL_FACTOR)
         start = sample_days(rng, arrivals, window, last_day, size=len(w))
         heavy = np.isin(p, HEAVY)
-        early = heavy & (rng.random(len(w)) < 0.75)
+        early = heavy & (rng.random(len(w)) < 0.95)
         start[early] = sample_days(
             rng, calendar, window, window + 10, size=int(early.sum())
         )
         start = np.where(is_new[w], signup_day[w], start)
-        span = np.where(p == INACTIVE, 60, np.where(p == JOB_BROWSER, 30, 0))
-        heavy_span = 60 + rng.exponential(220, len(w)).astype(np.int64)
+        span = np.where(p == INACTIVE, 21, np.where(p == JOB_BROWSER, 14, 0))
+        heavy_span = 80 + rng.exponential(300, len(w)).astype(np.int64)
         span = np.where(heavy, heavy_span, span)
         window_start[w] = start
         window_end[w] = np.minimum(last_day, start + span)

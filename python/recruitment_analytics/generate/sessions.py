@@ -39,22 +39,26 @@ PAGES_PER_SESSION = {
         "job_detail": 6.0, "other": 0.0,
     },
     pop.APPLICANT: {
-        "main": 1.3, "profile": 1.0, "job_list": 10.0, "company": 3.0,
+        "main": 0.9, "profile": 1.0, "job_list": 10.0, "company": 3.0,
         "job_detail": 7.0, "other": 0.4,
     },
     pop.PROFILE_BUILDER: {
-        "main": 1.3, "profile": 8.0, "job_list": 3.0, "company": 1.0,
+        "main": 0.9, "profile": 8.0, "job_list": 3.0, "company": 1.0,
         "job_detail": 2.5, "other": 1.2,
     },
 }  # fmt: skip
 INACTIVE_TOTALS = {
-    "profile": 0.8,
-    "job_list": 1.4,
-    "company": 0.1,
-    "job_detail": 1.2,
-    "other": 0.3,
+    "job_list": ([0, 1, 2, 3], [0.15, 0.4, 0.3, 0.15]),
+    "job_detail": ([0, 1, 2, 3], [0.2, 0.45, 0.25, 0.1]),
+    "profile": ([1, 2, 3], [0.4, 0.4, 0.2]),
+    "company": ([0, 1], [0.9, 0.1]),
+    "other": ([0, 1], [0.75, 0.25]),
 }
-"""Mean page views per inactive user over all of that user's window sessions."""
+"""Distribution of page views per inactive user over all window sessions.
+
+Capped at three so that no inactive user looks like a light job browser;
+the means are 1.45 listing and 1.25 detail views.
+"""
 
 ABANDON_STEP_SHARES = np.array([0.45, 0.25, 0.18, 0.12])
 
@@ -219,10 +223,13 @@ def page_counts(
     counts["profile"][persona == pop.PROFILE_BUILDER] += 3
 
     # Inactive window users: totals per user, spread over their 1-2 sessions.
-    inactive = (persona == pop.INACTIVE) & in_window
-    per_user = people.window_sessions[user[inactive]]
-    for kind, total in INACTIVE_TOTALS.items():
-        counts[kind][inactive] = rng.poisson(total / per_user)
+    inactive_users = np.flatnonzero(people.in_window & (people.persona == pop.INACTIVE))
+    inactive_sessions = np.flatnonzero((persona == pop.INACTIVE) & in_window)
+    for kind, (values, weights) in INACTIVE_TOTALS.items():
+        totals = rng.choice(values, size=len(inactive_users), p=weights)
+        counts[kind][inactive_sessions] = spread_over_sessions(
+            rng, user[inactive_sessions], inactive_users, totals
+        )
 
     # Job browsers: about 14 listing and 12 detail views in total, most of them
     # at or above the 13 listing views of the target-cohort rule.

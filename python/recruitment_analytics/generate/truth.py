@@ -347,7 +347,7 @@ def personas_frame(results: list) -> pd.DataFrame:
                         np.array(cal.JOB_FIELDS, dtype=object)[np.maximum(field, 0)],
                         None,
                     ),
-                    "log_year": result.year,
+                    "last_log_year": result.year,
                 }
             )
         )

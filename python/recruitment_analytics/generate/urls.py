@@ -102,6 +102,8 @@ def build_templates() -> list[Template]:
     texts = search_texts()
     pages = range(1, 21)
     any_write = {"GET": 0.45, "POST": 0.35, "PUT": 0.12, "DELETE": 0.08}
+
+    # Page views and the profile API calls that count as profile views.
     templates = [
         Template("main", [""], "main"),
         Template("signup", ["signup"], "signup"),
@@ -161,6 +163,8 @@ def build_templates() -> list[Template]:
         Template("company_jobs", ["companies/company_id/jobs"], "company"),
         Template("job_detail", ["jobs/id/id_title"], "job_detail"),
     ]
+
+    # Application form pages, their API calls, the submit and the complete page.
     for step in range(1, 5):
         templates.append(
             Template(f"apply_step{step}", [f"jobs/id/apply/step{step}"], "apply_form")
@@ -184,6 +188,8 @@ def build_templates() -> list[Template]:
     templates.append(
         Template("apply_complete", ["jobs/id/apply/complete"], "apply_complete")
     )
+
+    # Background API calls and pages the path rules leave as `other`.
     templates += [
         Template(
             "api_recommend",
@@ -203,6 +209,7 @@ def build_templates() -> list[Template]:
             ["api/current_guided_action/id"],
             "api",
             {"GET": 0.7, "PUT": 0.3},
+            cache_buster_share=0.6,
         ),
         Template(
             "api_notifications",
@@ -211,10 +218,27 @@ def build_templates() -> list[Template]:
             {"POST": 1.0},
             cache_buster_share=1.0,
         ),
-        Template("api_search_specialty", ["api/search/specialty"], "api"),
-        Template("api_search_companies", ["api/search/companies"], "api"),
-        Template("api_search_product", ["api/search/product"], "api"),
-        Template("api_search_people", ["api/search/people/job_title"], "api"),
+        Template(
+            "api_search_specialty",
+            ["api/search/specialty"],
+            "api",
+            cache_buster_share=0.6,
+        ),
+        Template(
+            "api_search_companies",
+            ["api/search/companies"],
+            "api",
+            cache_buster_share=0.6,
+        ),
+        Template(
+            "api_search_product", ["api/search/product"], "api", cache_buster_share=0.6
+        ),
+        Template(
+            "api_search_people",
+            ["api/search/people/job_title"],
+            "api",
+            cache_buster_share=0.6,
+        ),
         Template(
             "api_bookmark",
             ["api/jobs/id/bookmark"],
@@ -246,6 +270,7 @@ def build_templates() -> list[Template]:
             fixed_status=302,
         ),
     ]
+
     templates += utm_templates()
     return templates
 

@@ -50,8 +50,8 @@ def split_lines(content: bytes, source_file: str) -> pa.Table:
     """Split bytes after each LF into one row per physical line, numbered from 1.
 
     Each value keeps its line break (LF or CRLF), so that Arrow shares the
-    content buffer without a copy. SQL strips the break after decoding. A final line without a line break counts, and an empty file
-    gives no rows.
+    content buffer without a copy. SQL strips the break after decoding. A
+    final line without a line break counts, and an empty file gives no rows.
     """
     data = np.frombuffer(content, dtype=np.uint8)
     starts = np.flatnonzero(data == ord("\n")) + 1
