@@ -56,6 +56,7 @@ class Measurement:
     returncode: int
     user_seconds: float
     system_seconds: float
+    load_average: float | None = None
     output: dict[str, Any] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
 
@@ -90,6 +91,9 @@ def run_measured(
         sink = log_path.open("w")
     else:
         sink = subprocess.DEVNULL
+    # Other work on the machine slows a run down, so its 1-minute load
+    # average at the start is stored with the run.
+    load_average = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     try:
         started = time.perf_counter()
         child = subprocess.Popen(
@@ -119,6 +123,7 @@ def run_measured(
         returncode=child.returncode,
         user_seconds=usage.ru_utime,
         system_seconds=usage.ru_stime,
+        load_average=load_average,
         output=output,
     )
 
@@ -176,6 +181,8 @@ def summarise(measurements: Sequence[Measurement]) -> dict[str, dict[str, Any]]:
         ok = [run for run in runs if run.returncode == 0]
         walls = [run.wall_seconds for run in ok]
         rss = [run.peak_rss_mib for run in ok]
+        cpu = [run.user_seconds + run.system_seconds for run in ok]
+        loads = [run.load_average for run in runs if run.load_average is not None]
         summary[name] = {
             "runs": len(runs),
             "failed_runs": len(runs) - len(ok),
@@ -184,6 +191,8 @@ def summarise(measurements: Sequence[Measurement]) -> dict[str, dict[str, Any]]:
             "max_wall_seconds": max(walls) if walls else None,
             "median_peak_rss_mib": statistics.median(rss) if rss else None,
             "max_peak_rss_mib": max(rss) if rss else None,
+            "median_cpu_seconds": statistics.median(cpu) if cpu else None,
+            "max_load_average": max(loads) if loads else None,
         }
     return summary
 

@@ -143,6 +143,15 @@ def detail_section(result: dict[str, Any]) -> list[str]:
     }
     if settings:
         lines.append(f"- environment: {settings}")
+    loads = [
+        task_summary["max_load_average"]
+        for task_summary in result.get("summary", {}).values()
+        if task_summary.get("max_load_average") is not None
+    ]
+    if loads:
+        lines.append(
+            f"- highest 1-minute load average at a run's start: {max(loads):.1f}"
+        )
     for task, reason in result.get("skipped", {}).items():
         lines.append(f"- skipped {task}: {reason}")
     for task, task_summary in result.get("summary", {}).items():

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -65,23 +66,36 @@ def scale_label(scale: float) -> str:
     return repr(float(scale))
 
 
+def generator_fingerprint() -> str:
+    """Return a hash of the generator's source, to notice a changed generator."""
+    digest = hashlib.sha256()
+    package = PROJECT_DIR / "python" / "recruitment_analytics" / "generate"
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def ensure_export(cache_dir: Path, scale: float, seed: int) -> tuple[Path, float]:
     """Return the cached raw export for (scale, seed), generating it if needed.
 
     The export is written to a temporary folder and renamed when complete,
-    so an interrupted generation is never mistaken for a cached one. The
-    second value is the generation time in seconds (0 when cached).
+    so an interrupted generation is never mistaken for a cached one. A cached
+    export made by a different generator source is replaced. The second
+    value is the generation time in seconds (0 when cached).
     """
     case_dir = cache_dir / f"{scale_label(scale)}-{seed}"
     raw_dir = case_dir / "raw"
-    if raw_dir.is_dir():
+    stamp = case_dir / "generator.sha256"
+    fingerprint = generator_fingerprint()
+    if raw_dir.is_dir() and stamp.exists() and stamp.read_text() == fingerprint:
         log.info("using cached export %s", raw_dir)
         return raw_dir, 0.0
 
     partial = case_dir / "raw.partial"
     truth = case_dir / "truth"
-    shutil.rmtree(partial, ignore_errors=True)
-    shutil.rmtree(truth, ignore_errors=True)
+    for folder in (raw_dir, partial, truth):
+        shutil.rmtree(folder, ignore_errors=True)
     case_dir.mkdir(parents=True, exist_ok=True)
     log.info("generating export at scale %s, seed %d", scale, seed)
     code = (
@@ -100,6 +114,7 @@ def ensure_export(cache_dir: Path, scale: float, seed: int) -> tuple[Path, float
     )
     elapsed = time.perf_counter() - started
     partial.rename(raw_dir)
+    stamp.write_text(fingerprint)
     return raw_dir, elapsed
 
 
@@ -429,6 +444,7 @@ def benchmark_scale(args: argparse.Namespace, scale: float) -> Path:
             "raw_log_bytes": folder_bytes(raw_dir),
             "raw_log_rows": floor_rows[0] if floor_rows else None,
             "generate_seconds": round(generate_seconds, 1) or None,
+            "generator_sha256": generator_fingerprint(),
         },
         "skipped": skipped,
         "summary": summary,

@@ -60,6 +60,7 @@ def test_run_measured_reports_child_memory(bench_modules, tmp_path):
     assert result.returncode == 0
     assert result.wall_seconds > 0
     assert result.peak_rss_mib >= 64
+    assert result.load_average is not None
     assert result.output == {"rows": 3}
     assert "progress line" in (tmp_path / "allocate.log").read_text()
 

@@ -416,6 +416,14 @@ def test_load_truth_drops_automated_users(tmp_path) -> None:
         load_truth(tmp_path / "missing")
 
 
+def test_load_truth_drops_users_outside_window(tmp_path) -> None:
+    (tmp_path / "personas.csv").write_text(
+        "user_uuid,persona,is_automated,active_in_window\n"
+        "u1,inactive,False,True\nu2,inactive,False,False\n"
+    )
+    assert list(load_truth(tmp_path)["user_id"]) == ["u1"]
+
+
 def test_compare_to_truth_scores_labels() -> None:
     clusters = pd.DataFrame(
         {

@@ -10,26 +10,45 @@ users as (
 
 ),
 
--- Segment columns (cluster_id, cluster_label, in_target_cohort) join here,
--- one row per user, as a left join on user_id.
+user_clusters as (
+
+    select * from {{ ref('user_clusters') }}
+
+),
+
+target_cohort as (
+
+    select * from {{ ref('rpt_target_cohort') }}
+
+),
+
+-- Segment columns join one row per user on user_id. The segment models read
+-- fct_sessions, not this model, so the join adds no dependency cycle.
 users_with_segments as (
 
     select
-        user_id,
-        user_type,
-        session_count,
-        event_count,
-        active_days,
-        job_listing_views,
-        job_detail_views,
-        applications_started,
-        applications_completed,
-        days_to_first_application,
-        first_seen_at,
-        last_seen_at,
-        signed_up_at,
-        first_applied_at
+        users.user_id,
+        user_clusters.cluster_id,
+        users.user_type,
+        user_clusters.cluster_label,
+        users.session_count,
+        users.event_count,
+        users.active_days,
+        users.job_listing_views,
+        users.job_detail_views,
+        users.applications_started,
+        users.applications_completed,
+        users.days_to_first_application,
+        users.first_seen_at,
+        users.last_seen_at,
+        users.signed_up_at,
+        users.first_applied_at,
+        target_cohort.user_id is not null as in_target_cohort
     from users
+    left join user_clusters
+        on users.user_id = user_clusters.user_id
+    left join target_cohort
+        on users.user_id = target_cohort.user_id
 
 )
 

@@ -17,6 +17,18 @@
 {%- set group_names = (
     "['" ~ (['whole_line'] + field_names) | join("', '") ~ "']"
 ) -%}
+{#- The row pattern's struct for a line without quotes: the whole line and
+    its comma-separated fields when the count is right, else all ''. -#}
+{%- set comma_fields_struct -%}
+    struct_pack(whole_line := line_text
+    {%- for name in field_names -%}
+        , {{ name }} := comma_fields[{{ loop.index }}]
+    {%- endfor -%})
+{%- endset -%}
+{%- set unmatched_struct -%}
+    struct_pack(whole_line := ''
+    {%- for name in field_names -%}, {{ name }} := ''{%- endfor -%})
+{%- endset -%}
 {#- C0 control characters other than tab, and DEL: no field of the export
     contains them, so they mark binary junk. -#}
 {%- set control_characters = '[\\x00-\\x08\\x0a-\\x1f\\x7f]' -%}
@@ -55,15 +67,32 @@ decoded as (
 data_lines as (
 
     -- The header is the first line when it names the export's columns.
+    -- Only line 1 is tested, so the pattern runs once per file.
     select * from decoded
-    where not coalesce(
-        source_line = 1
-        and regexp_full_match(
-            lower(line_text),
-            '[^,]*,user_uuid,url,timestamp,date,response_code,method'
-        ),
-        false
-    )
+    where
+        source_line != 1
+        or not coalesce(
+            regexp_full_match(
+                lower(line_text),
+                '[^,]*,user_uuid,url,timestamp,date,response_code,method'
+            ),
+            false
+        )
+
+),
+
+comma_split as (
+
+    -- A line without a double quote has only unquoted fields, so splitting
+    -- on commas gives the same fields as the row pattern, and it is much
+    -- cheaper. Lines with a quote, or not decoded, keep the pattern.
+    select
+        *,
+        case
+            when not contains(line_text, '"')
+                then string_split(line_text, ',')
+        end as comma_fields
+    from data_lines
 
 ),
 
@@ -77,9 +106,17 @@ split_lines as (
         line_text,
         line_bytes,
         unnest(
-            regexp_extract(line_text, '{{ row_pattern }}', {{ group_names }})
+            case
+                when comma_fields is null
+                    then regexp_extract(
+                        line_text, '{{ row_pattern }}', {{ group_names }}
+                    )
+                when len(comma_fields) = {{ field_names | length }}
+                    then {{ comma_fields_struct }}
+                else {{ unmatched_struct }}
+            end
         )
-    from data_lines
+    from comma_split
 
 ),
 

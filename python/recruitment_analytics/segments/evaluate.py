@@ -62,7 +62,11 @@ def parse_flag(values: pd.Series) -> pd.Series:
 
 
 def load_truth(truth_dir: Path) -> pd.DataFrame:
-    """Read personas.csv and return user_id, persona for non-automated users."""
+    """Read personas.csv and return user_id, persona for non-automated users.
+
+    When the file has an active_in_window column, users outside the analysis
+    window are left out too.
+    """
     path = truth_dir / "personas.csv"
     if not path.is_file():
         raise FileNotFoundError(
@@ -74,6 +78,9 @@ def load_truth(truth_dir: Path) -> pd.DataFrame:
     if missing:
         raise ValueError(f"{path} lacks columns {sorted(missing)}")
     human = truth.loc[~parse_flag(truth["is_automated"])]
+    if "active_in_window" in human.columns:
+        # Users with no request in the analysis window cannot have a cluster.
+        human = human.loc[parse_flag(human["active_in_window"])]
     return human.rename(columns={"user_uuid": "user_id"}).loc[:, ["user_id", "persona"]]
 
 
