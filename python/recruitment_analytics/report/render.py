@@ -556,7 +556,7 @@ def section_segments(data: ReportData) -> str:
     profiles = data.segments.get("cluster_profiles")
     if profiles is not None and not profiles.empty:
         labels = [
-            f"{label} (cluster {int(cluster)})"
+            f"{str(label).replace('_', ' ')} ({int(cluster)})"
             for cluster, label in zip(
                 profiles["cluster_id"], profiles["cluster_label"], strict=True
             )
