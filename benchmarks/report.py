@@ -137,6 +137,7 @@ def detail_section(result: dict[str, Any]) -> list[str]:
         "",
         f"- file: `{result['_file']}`",
         f"- command: `{result.get('command', '')}`",
+        f"- project commit: `{result.get('project_commit')}`",
         f"- machine: {format_machine(result.get('machine', {}))}",
         f"- repeats: {result.get('repeats')}",
     ]

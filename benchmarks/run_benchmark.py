@@ -121,6 +121,19 @@ def ensure_export(cache_dir: Path, scale: float, seed: int) -> tuple[Path, float
     return raw_dir, elapsed
 
 
+def project_commit() -> str | None:
+    """Return the git commit of the measured project, or None outside git."""
+    result = subprocess.run(
+        ["git", "rev-parse", "HEAD"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        return None
+    return result.stdout.strip()
+
+
 def python_env() -> dict[str, str]:
     """Return the environment for children that import the project package."""
     env = dict(os.environ)
@@ -444,6 +457,7 @@ def benchmark_scale(args: argparse.Namespace, scale: float) -> Path:
         "benchmark": "recruitment_analytics",
         "started_at": started_at.isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "project_commit": args.commit or project_commit(),
         "scale": scale,
         "seed": args.seed,
         "repeats": args.repeats,
@@ -504,6 +518,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=Path,
         default=BENCH_DIR / "results",
         help="folder for the JSON results and README.md",
+    )
+    parser.add_argument(
+        "--commit",
+        help="commit to record when the project copy is not a git checkout",
     )
     args = parser.parse_args(argv)
     if args.repeats < 1:
