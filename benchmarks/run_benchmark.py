@@ -298,11 +298,14 @@ def dbt_tasks(workspace: DbtWorkspace, wanted: set[str]) -> list[Task]:
         remove_duckdb_file(seeded)
         log.info("loading seeds into the core warehouse (not timed)")
         workspace.run_untimed(["seed"], seeded, target)
-        if not seeded.exists():
-            # A project without seeds leaves no file behind; start empty.
-            import duckdb
+        # Checkpointing moves the seeds out of the write-ahead log into the
+        # file itself, which is all that prepare_core copies. A project
+        # without seeds leaves no file behind, so this also creates it.
+        import duckdb
 
-            duckdb.connect(str(seeded)).close()
+        connection = duckdb.connect(str(seeded))
+        connection.execute("checkpoint")
+        connection.close()
         excluded = python_models(workspace, seeded, target)
         command = ["run", "--select", *CORE_SELECTION]
         if excluded:
