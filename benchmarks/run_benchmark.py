@@ -293,8 +293,11 @@ def dbt_tasks(workspace: DbtWorkspace, wanted: set[str]) -> list[Task]:
 
     if "dbt_core" in wanted:
         target = work / "target-core"
-        seeded = work / "core-seeded.duckdb"
         warehouse = work / "core.duckdb"
+        # dbt-duckdb names the database after the file's stem and compiled
+        # references keep that name, so the seeded copy keeps the stem too.
+        seeded = work / "seeded" / warehouse.name
+        seeded.parent.mkdir(exist_ok=True)
         remove_duckdb_file(seeded)
         log.info("loading seeds into the core warehouse (not timed)")
         workspace.run_untimed(["seed"], seeded, target)
@@ -404,6 +407,15 @@ def compute_ratios(summary: dict[str, dict[str, Any]]) -> dict[str, float | None
     }
 
 
+def benchmark_command(args: argparse.Namespace, scale: float) -> str:
+    """Return the command line that repeats this measurement, without paths."""
+    return (
+        f"python benchmarks/run_benchmark.py --scales {scale_label(scale)}"
+        f" --seed {args.seed} --repeats {args.repeats}"
+        f" --tasks {' '.join(args.tasks)}"
+    )
+
+
 def benchmark_scale(args: argparse.Namespace, scale: float) -> Path:
     """Run every requested task at one scale and write its JSON result."""
     raw_dir, generate_seconds = ensure_export(args.cache_dir, scale, args.seed)
@@ -459,7 +471,7 @@ def benchmark_scale(args: argparse.Namespace, scale: float) -> Path:
     payload = {
         "benchmark": "recruitment_analytics",
         "started_at": started_at.isoformat(timespec="seconds"),
-        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "command": benchmark_command(args, scale),
         "project_commit": args.commit or project_commit(),
         "scale": scale,
         "seed": args.seed,
