@@ -556,7 +556,7 @@ def section_segments(data: ReportData) -> str:
     profiles = data.segments.get("cluster_profiles")
     if profiles is not None and not profiles.empty:
         labels = [
-            f"{label} (cluster {int(cluster)})"
+            f"{str(label).replace('_', ' ')} ({int(cluster)})"
             for cluster, label in zip(
                 profiles["cluster_id"], profiles["cluster_label"], strict=True
             )
@@ -655,6 +655,7 @@ def build_page(data: ReportData) -> str:
     """Return the whole HTML document for the report data."""
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     sections = "".join(section(data) for section in SECTIONS)
+    log.info("rendered %d report sections", sections.count("<section "))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -682,5 +683,5 @@ def render_report(warehouse_path: Path, out_path: Path) -> Path:
     partial = out_path.with_name(f".{out_path.name}.partial")
     partial.write_text(page, encoding="utf-8")
     os.replace(partial, out_path)
-    log.info("rendered %d report sections into %s", len(SECTIONS), out_path)
+    log.info("wrote %s (%d bytes)", out_path, len(page.encode("utf-8")))
     return out_path

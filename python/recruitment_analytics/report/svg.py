@@ -127,8 +127,9 @@ def _x_labels(
     parts = []
     shown = labels[::every]
     widest = max((len(label) for label in shown), default=0)
-    # About 6.5 px per character at the 11 px tick font.
-    rotate = len(shown) * widest * 6.5 > frame.plot_width * 0.9
+    # A tick label takes about 6.5 px per character at the 11 px font. Labels
+    # rotate when the widest one does not fit between two shown labels.
+    rotate = widest * 6.5 > 0.95 * frame.plot_width / max(len(shown), 1)
     base = frame.top + frame.plot_height + 16
     for index, (label, x) in enumerate(zip(labels, centres, strict=True)):
         if index % every:
