@@ -25,19 +25,29 @@
         ~ " ?(UTC|Z|([+-])(\\d{2}):?(\\d{2}))?$', "
         ~ "['local', 'zone', 'sign', 'hours', 'minutes'])"
     ) -%}
-    (
-        try_cast(replace({{ parts }}.local, '/', '-') as timestamp)
-        - case
-            when {{ parts }}.sign = '' then interval 0 minute
-            else to_minutes(
-                cast(
-                    ({{ parts }}.sign || '1') as integer
-                )
-                * (
-                    cast({{ parts }}.hours as integer) * 60
-                    + cast({{ parts }}.minutes as integer)
-                )
+    {#- The common UTC forms take a fast path: CASE evaluates the general
+        expression, which repeats a struct-valued regexp_extract, only for the
+        remaining rows. -#}
+    case
+        when regexp_full_match(
+            trim({{ text_expr }}),
+            '\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: UTC|Z)?'
+        )
+            then try_cast(
+                regexp_replace(trim({{ text_expr }}), '(?: UTC|Z)$', '')
+                as timestamp
             )
-        end
-    )
+        else
+            try_cast(replace({{ parts }}.local, '/', '-') as timestamp)
+            - case
+                when {{ parts }}.sign = '' then interval 0 minute
+                else to_minutes(
+                    cast(({{ parts }}.sign || '1') as integer)
+                    * (
+                        cast({{ parts }}.hours as integer) * 60
+                        + cast({{ parts }}.minutes as integer)
+                    )
+                )
+            end
+    end
 {%- endmacro %}

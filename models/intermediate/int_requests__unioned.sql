@@ -3,7 +3,10 @@
     Both staging models are referenced so the DAG is the same for either
     format; the one not selected builds empty. Static-asset and crawler
     flags come from the seeds named by vars `static_asset_extensions_seed`
-    and `crawler_user_agents_seed`; they are only set for access-log rows. -#}
+    and `crawler_user_agents_seed`; they are only set for access-log rows.
+    A view: the staging tables already hold the parsed rows, so a table
+    would only copy them. -#}
+{{ config(materialized='view') }}
 
 {#- A pattern that matches nothing applies when the project reads the platform
     export or the seed lists no pattern. -#}
@@ -117,7 +120,7 @@ access_log_rows as (
 unioned as (
 
     -- Each staging model is empty unless var log_format selects its format,
-    -- so the union holds the selected format's rows only.
+    -- so the union contains the selected format's rows only.
     select * from platform_rows
     union all
     select * from access_log_rows

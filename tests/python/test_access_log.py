@@ -1,4 +1,4 @@
-"""Build the project on a real Apache access log in the combined log format.
+"""Build the whole project on a real Apache access log (combined log format).
 
 The log's client addresses are pseudonyms in the IPv6 documentation range
 2001:db8::/32; no table may contain one. Expected counts are computed from
@@ -19,6 +19,8 @@ from recruitment_analytics.build import build_warehouse
 ACCESS_LOG = SHARED_DATA / "access_logs" / "semicomplete_2015-05.log"
 # Crawler names that the crawler seed must recognise in this log.
 KNOWN_CRAWLERS = ("Googlebot", "bingbot", "Baiduspider", "YandexBot")
+# The log starts on 2015-05-17; the default start date would filter it all.
+ANALYSIS_START_DATE = "2015-05-17"
 
 pytestmark = pytest.mark.skipif(
     not ACCESS_LOG.exists(), reason=f"{ACCESS_LOG.name} is not available"
@@ -33,13 +35,16 @@ def access_log_lines() -> list[str]:
 
 @pytest.fixture(scope="module")
 def access_log_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the staging layer on the access log and return the file."""
+    """Build the project on the access log and return the warehouse file."""
     root = tmp_path_factory.mktemp("access_log")
     return build_warehouse(
-        {"log_format": "combined", "access_log_path": str(ACCESS_LOG)},
+        {
+            "log_format": "combined",
+            "access_log_path": str(ACCESS_LOG),
+            "analysis_start_date": ANALYSIS_START_DATE,
+        },
         warehouse_path=root / "warehouse.duckdb",
         target_path=root / "target",
-        command=("build", "--select", "staging", "+int_requests__url_parts"),
     )
 
 
@@ -182,3 +187,55 @@ def test_no_client_address_in_any_table(warehouse) -> None:
             f"where {text} ilike '%2001:db8:%'",
         )
         assert found == 0, f"{schema}.{table}.{column}"
+
+
+def test_row_counts_add_up(warehouse, access_log_lines) -> None:
+    total = scalar(warehouse, "select sum(row_count) from marts.audit_row_counts")
+    assert total == len(access_log_lines)
+
+
+def test_noise_filtered_with_reasons(warehouse) -> None:
+    reasons = dict(
+        warehouse.sql(
+            "select reason, row_count from marts.audit_row_counts "
+            "where outcome = 'filtered'"
+        ).fetchall()
+    )
+    assert reasons.get("static_asset", 0) > 0
+    assert reasons.get("crawler_user_agent", 0) > 0
+    kept = scalar(
+        warehouse,
+        "select row_count from marts.audit_row_counts where outcome = 'kept'",
+    )
+    events = scalar(warehouse, "select count(*) from marts.fct_events")
+    assert events == kept
+
+
+def test_sessions_and_users_built(warehouse) -> None:
+    sessions = scalar(warehouse, "select count(*) from marts.fct_sessions")
+    users = scalar(warehouse, "select count(*) from marts.dim_users")
+    session_users = scalar(
+        warehouse, "select count(distinct user_id) from marts.fct_sessions"
+    )
+    assert sessions >= users > 0
+    assert session_users == users
+
+
+def test_crawlers_absent_from_events(warehouse) -> None:
+    crawler_events = scalar(
+        warehouse,
+        "select count(*) from marts.fct_events as events "
+        "inner join intermediate.int_requests__unioned as requests "
+        "on events.event_id = requests.request_id where requests.is_crawler",
+    )
+    assert crawler_events == 0
+
+
+def test_feed_events_keep_utm(warehouse) -> None:
+    feed_events = scalar(
+        warehouse,
+        "select count(*) from marts.fct_events "
+        "where utm_source = 'feedburner' and utm_medium = 'feed' "
+        "and channel is not null",
+    )
+    assert feed_events > 0

@@ -525,6 +525,18 @@ def test_command_line_gzip_and_parquet(tmp_path: Path) -> None:
         "method",
     ]
     assert not (raw / "log_2023.csv.gz").exists()
+    planted = json.loads((truth / "figures.json").read_text())["malformed_by_kind"]
+    assert set(planted["log_2023.parquet"]) == {
+        "invalid_timestamp",
+        "missing_user_id",
+        "invalid_status_code",
+    }
+    assert (
+        table["user_uuid"].isna().sum()
+        == planted["log_2023.parquet"]["missing_user_id"]
+    )
+    bad_codes = ~table["response_code"].str.fullmatch(r"\d+")
+    assert bad_codes.sum() == planted["log_2023.parquet"]["invalid_status_code"]
 
 
 def test_two_log_years(tmp_path: Path) -> None:

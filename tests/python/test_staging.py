@@ -1,9 +1,9 @@
-"""Build the staging layer on small hand-written exports and check every line.
+"""Build the staging layer on a small hand-written export and check every line.
 
-The fixtures reproduce the real export's quirks (byte order mark before an
-empty first column name, timestamps with and without fraction, Korean text,
-mixed application time formats) and plant one malformed line per rejection
-reason, in plain, gzip and Parquet log files.
+The fixture reproduces the real export's quirks: a byte order mark before an
+empty first column name, timestamps with and without fraction, Korean text
+and mixed application time formats. It also plants one malformed line per
+rejection reason, in plain, gzip and Parquet log files.
 """
 
 from __future__ import annotations

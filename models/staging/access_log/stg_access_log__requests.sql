@@ -30,7 +30,7 @@ log_lines as (
 
 decoded as (
 
-    -- try() turns invalid UTF-8 into null; the line break is still part of
+    -- try() turns invalid UTF-8 into null. The line break is still part of
     -- the value.
     select
         source_file,
@@ -42,8 +42,9 @@ decoded as (
 
 split_lines as (
 
-    -- unnest() turns the struct of capture groups into columns; every group
-    -- is '' when the line does not match, but a matching line is never ''.
+    -- unnest() turns the struct of capture groups into columns. Every group
+    -- is '' when the line does not match, and whole_line is never '' when
+    -- it does.
     select
         source_file,
         source_line,
@@ -119,7 +120,7 @@ typed as (
         nullif(nullif(user_agent, '-'), '') as user_agent,
         upper(nullif(request_method, '')) as method,
         nullif(request_protocol, '') as protocol,
-        -- The request target may be an absolute URL; the platform export
+        -- The request target may be an absolute URL. The platform export
         -- stores paths without the leading slash, and so does this column.
         regexp_replace(
             regexp_replace(

@@ -14,21 +14,6 @@
     'index_value', 'user_uuid', 'url', 'event_timestamp', 'local_date',
     'response_code', 'method',
 ] -%}
-{%- set group_names = (
-    "['" ~ (['whole_line'] + field_names) | join("', '") ~ "']"
-) -%}
-{#- The row pattern's struct for a line without quotes: the whole line and
-    its comma-separated fields when the count is right, else all ''. -#}
-{%- set comma_fields_struct -%}
-    struct_pack(whole_line := line_text
-    {%- for name in field_names -%}
-        , {{ name }} := comma_fields[{{ loop.index }}]
-    {%- endfor -%})
-{%- endset -%}
-{%- set unmatched_struct -%}
-    struct_pack(whole_line := ''
-    {%- for name in field_names -%}, {{ name }} := ''{%- endfor -%})
-{%- endset -%}
 {#- C0 control characters other than tab, and DEL: no field of the export
     contains them, so they mark binary junk. -#}
 {%- set control_characters = '[\\x00-\\x08\\x0a-\\x1f\\x7f]' -%}
@@ -49,74 +34,71 @@ parquet_rows as (
 
 decoded as (
 
-    -- try() turns invalid UTF-8 into null; the line break is still part of
-    -- the value and a UTF-8 byte order mark may start the first line.
+    -- try() turns invalid UTF-8 into null. The line break is still part of
+    -- the value, and a UTF-8 byte order mark may start a file's first line.
     select
         source_file,
         source_line,
         line as line_bytes,
-        regexp_replace(
-            regexp_replace(try(decode(line)), '\r?\n$', ''),
-            '^\x{FEFF}',
-            ''
-        ) as line_text
+        regexp_replace(try(decode(line)), '\r?\n$', '') as line_text
     from log_lines
 
 ),
 
 data_lines as (
 
-    -- The header is the first line when it names the export's columns.
-    -- Only line 1 is tested, so the pattern runs once per file.
-    select * from decoded
-    where
-        source_line != 1
-        or not coalesce(
-            regexp_full_match(
-                lower(line_text),
-                '[^,]*,user_uuid,url,timestamp,date,response_code,method'
-            ),
-            false
-        )
-
-),
-
-comma_split as (
-
-    -- A line without a double quote has only unquoted fields, so splitting
-    -- on commas gives the same fields as the row pattern, and it is much
-    -- cheaper. Lines with a quote, or not decoded, keep the pattern.
+    -- The header is the first line when it names the export's columns. CASE
+    -- keeps the checks off every other line.
     select
-        *,
+        source_file,
+        source_line,
+        line_bytes,
         case
-            when not contains(line_text, '"')
-                then string_split(line_text, ',')
-        end as comma_fields
-    from data_lines
+            when source_line = 1
+                then regexp_replace(line_text, '^\x{FEFF}', '')
+            else line_text
+        end as line_text
+    from decoded
+    where
+        case
+            when source_line = 1
+                then not coalesce(
+                    regexp_full_match(
+                        lower(line_text),
+                        '(?:\x{FEFF})?[^,]*,user_uuid,url,timestamp,date,'
+                        || 'response_code,method'
+                    ),
+                    false
+                )
+            else true
+        end
 
 ),
 
 split_lines as (
 
-    -- unnest() turns the struct of capture groups into columns; every group
-    -- is '' when the line does not match, but a matching line is never ''.
+    -- Most lines hold no quote, and a plain split is many times faster than
+    -- the quote-aware regular expression, which CASE evaluates only for
+    -- lines with a quote.
     select
         source_file,
         source_line,
         line_text,
         line_bytes,
-        unnest(
-            case
-                when comma_fields is null
-                    then regexp_extract(
-                        line_text, '{{ row_pattern }}', {{ group_names }}
-                    )
-                when len(comma_fields) = {{ field_names | length }}
-                    then {{ comma_fields_struct }}
-                else {{ unmatched_struct }}
-            end
-        )
-    from comma_split
+        contains(line_text, '"') as has_quote,
+        case
+            when not contains(line_text, '"')
+                then string_split(line_text, ',')
+            else [
+                {%- for position in range(2, field_names | length + 2) %}
+                {{ unquote_csv_field(
+                    "regexp_extract(line_text, '" ~ row_pattern ~ "', "
+                    ~ position ~ ")"
+                ) }}{{ "," if not loop.last }}
+                {%- endfor %}
+            ]
+        end as field_values
+    from data_lines
 
 ),
 
@@ -125,19 +107,24 @@ line_checked as (
     select
         source_file,
         source_line,
-        cast(null as varchar) as index_value,
-        {{ unquote_csv_field('user_uuid') }} as user_uuid,
-        {{ unquote_csv_field('url') }} as url,
-        {{ unquote_csv_field('event_timestamp') }} as event_timestamp,
-        {{ unquote_csv_field('local_date') }} as local_date,
-        {{ unquote_csv_field('response_code') }} as response_code,
-        {{ unquote_csv_field('method') }} as method,
+        field_values[1] as index_value,
+        field_values[2] as user_uuid,
+        field_values[3] as url,
+        field_values[4] as event_timestamp,
+        field_values[5] as local_date,
+        field_values[6] as response_code,
+        field_values[7] as method,
         case
             when line_text is null then 'invalid_encoding'
             when line_text = '' then 'empty_line'
             when regexp_matches(line_text, '{{ control_characters }}')
                 then 'unparseable_line'
-            when whole_line != '' then null
+            when
+                not has_quote
+                and len(field_values) = {{ field_names | length }}
+                then null
+            when not has_quote then 'wrong_field_count'
+            when regexp_full_match(line_text, '{{ row_pattern }}') then null
             when regexp_full_match(line_text, '{{ any_field_count_pattern }}')
                 then 'wrong_field_count'
             else 'unparseable_line'

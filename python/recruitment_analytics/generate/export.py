@@ -328,25 +328,24 @@ def corrupt_columns(
     columns: dict[str, pa.Array], bad: np.ndarray, kinds: list[str]
 ) -> pa.Table:
     """Return a chunk as a Parquet table with the column-level corruptions."""
-    values = {
-        name: columns[name].to_pylist() if len(bad) else None for name in writer.COLUMNS
+    kinds_array = np.array(kinds, dtype=object)
+    replacements = {
+        "invalid_timestamp": ("timestamp", writer.BAD_TIMESTAMPS),
+        "missing_user_id": ("user_uuid", [None]),
+        "invalid_status_code": ("response_code", writer.BAD_STATUS_CODES),
     }
-    if not len(bad):
-        return pa.table({name: columns[name] for name in writer.COLUMNS})
-    for j, (row, kind) in enumerate(zip(bad, kinds, strict=True)):
-        if kind == "invalid_timestamp":
-            values["timestamp"][row] = writer.BAD_TIMESTAMPS[
-                j % len(writer.BAD_TIMESTAMPS)
-            ]
-        elif kind == "missing_user_id":
-            values["user_uuid"][row] = None
-        elif kind == "invalid_status_code":
-            values["response_code"][row] = writer.BAD_STATUS_CODES[
-                j % len(writer.BAD_STATUS_CODES)
-            ]
-    return pa.table(
-        {name: pa.array(values[name], type=pa.string()) for name in writer.COLUMNS}
-    )
+    out = dict(columns)
+    for kind, (name, values) in replacements.items():
+        rows = bad[kinds_array == kind] if len(bad) else bad
+        if not len(rows):
+            continue
+        mask = np.zeros(len(columns[name]), dtype=bool)
+        mask[rows] = True
+        texts = [values[j % len(values)] for j in range(len(rows))]
+        out[name] = pc.replace_with_mask(
+            columns[name], pa.array(mask), pa.array(texts, type=pa.string())
+        )
+    return pa.table({name: out[name] for name in writer.COLUMNS})
 
 
 def generate_export(

@@ -53,9 +53,6 @@ def year_figures(
     kept = (rows.status < 400) & ~automated
     window = calendar.window_start_day
     in_window = local_day >= window if window is not None else np.zeros(rows.size, bool)
-    local_dates = pd.to_datetime(calendar.first_day) + pd.to_timedelta(
-        local_day, unit="D"
-    )
     frame = pd.DataFrame(
         {
             "user": rows.user,
@@ -73,16 +70,12 @@ def year_figures(
         "malformed_by_kind": malformed,
         "distinct_users": int(np.unique(rows.user).size),
         "automated_clients": int(np.unique(rows.user[automated]).size),
-        "method_share": shares(
-            pd.Series(np.array(urls.METHODS)[rows.method]).value_counts().sort_index()
-        ),
+        "method_share": code_shares(rows.method, urls.METHODS),
         "status_share": shares(pd.Series(rows.status).value_counts().sort_index()),
         "utc_hour_share": shares(pd.Series(utc_hour).value_counts().sort_index()),
-        "empty_url_share": round(
-            float((vocab.strings_array()[rows.variant] == "").mean()), 6
-        ),
+        "empty_url_share": round(float(vocab.variant_is_empty[rows.variant].mean()), 6),
         "first_apply_complete_date": first_date(
-            local_dates, page_type == urls.PAGE_TYPE_CODE["apply_complete"]
+            calendar, local_day, page_type == urls.PAGE_TYPE_CODE["apply_complete"]
         ),
         "signup_started_users": users_with(
             frame, urls.PAGE_TYPE_CODE["signup"], kept_only=False
@@ -102,8 +95,10 @@ def year_figures(
     figures["users_in_window_without_automated"] = int(
         window_frame.loc[window_frame["user"] < people.size, "user"].nunique()
     )
-    month = local_dates[in_window & kept].strftime("%Y-%m")
-    mau = pd.Series(rows.user[in_window & kept]).groupby(month.to_numpy()).nunique()
+    month_of_day = pd.date_range(calendar.first_day, periods=calendar.n_days)
+    month_of_day = np.asarray(month_of_day.strftime("%Y-%m"))
+    month = month_of_day[local_day[in_window & kept]]
+    mau = pd.Series(rows.user[in_window & kept]).groupby(month).nunique()
     figures["monthly_active_users"] = {str(k): int(v) for k, v in mau.items()}
     figures.update(calendar_figures(kept_window, calendar))
     figures.update(application_figures(kept_window, people))
@@ -111,11 +106,21 @@ def year_figures(
     return figures
 
 
-def first_date(local_dates: pd.DatetimeIndex, mask: np.ndarray) -> str | None:
+def first_date(calendar, local_day: np.ndarray, mask: np.ndarray) -> str | None:
     """Return the earliest local date among masked rows, or None."""
     if not mask.any():
         return None
-    return str(local_dates[mask].min().date())
+    return str(calendar.first_day + dt.timedelta(days=int(local_day[mask].min())))
+
+
+def code_shares(codes: np.ndarray, names: list[str]) -> dict[str, float]:
+    """Return the share of each named code, for codes that occur."""
+    counts = np.bincount(codes, minlength=len(names))
+    return {
+        name: round(float(count) / len(codes), 6)
+        for name, count in sorted(zip(names, counts, strict=True))
+        if count
+    }
 
 
 def users_with(frame: pd.DataFrame, page_type: int, kept_only: bool) -> int:
@@ -152,6 +157,14 @@ def error_rows_by_url(
     return {str(k): int(v) for k, v in counts.value_counts().head(10).items()}
 
 
+def busiest(users: np.ndarray, bucket: np.ndarray) -> int:
+    """Return the largest number of rows one user has in one time bucket."""
+    if not len(users):
+        return 0
+    key = users.astype(np.int64) * (int(bucket.max()) + 1) + bucket
+    return int(np.unique(key, return_counts=True)[1].max())
+
+
 def rate_limits(rows, automated: np.ndarray) -> dict[str, int]:
     """Return the busiest minute and day of people and of automated clients."""
     out = {}
@@ -159,20 +172,8 @@ def rate_limits(rows, automated: np.ndarray) -> dict[str, int]:
         users = rows.user[mask]
         minute = rows.ts_us[mask] // (60 * US_PER_SECOND)
         day = rows.ts_us[mask] // US_PER_DAY
-        per_minute = (
-            pd.Series(1, index=pd.MultiIndex.from_arrays([users, minute]))
-            .groupby(level=[0, 1])
-            .size()
-        )
-        per_day = (
-            pd.Series(1, index=pd.MultiIndex.from_arrays([users, day]))
-            .groupby(level=[0, 1])
-            .size()
-        )
-        out[f"{label}_max_requests_per_minute"] = (
-            int(per_minute.max()) if len(per_minute) else 0
-        )
-        out[f"{label}_max_requests_per_day"] = int(per_day.max()) if len(per_day) else 0
+        out[f"{label}_max_requests_per_minute"] = busiest(users, minute)
+        out[f"{label}_max_requests_per_day"] = busiest(users, day)
     return out
 
 

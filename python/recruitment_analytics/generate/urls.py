@@ -353,10 +353,7 @@ class UrlVocabulary:
             [t.cache_buster_share for t in self.templates]
         )
         self.variant_has_query = np.array(["?" in s for s in self.strings])
-
-    def strings_array(self) -> np.ndarray:
-        """Return the variant strings as a NumPy object array."""
-        return np.array(self.strings, dtype=object)
+        self.variant_is_empty = np.array([s == "" for s in self.strings])
 
     def tid_by_path(self, path: str) -> int:
         """Return the id of the first template whose first variant is the path."""

@@ -1,10 +1,10 @@
 """Split raw log files into numbered lines of bytes.
 
-DuckDB's CSV reader stops on the first byte sequence that is not valid UTF-8
-(its `latin-1` mode rejects bytes 0x80-0x9F as well), and with
+The CSV reader of DuckDB 2.0.1 stops on the first byte sequence that is not
+valid UTF-8 (its `latin-1` mode rejects bytes 0x80-0x9F as well), and with
 `ignore_errors` it drops such a line and renumbers the rest. The request log
 may contain binary junk, and every physical line must keep its line number,
-so the files are split here into raw bytes with vectorised numpy operations;
+so the files are split here into raw bytes with vectorised numpy operations.
 SQL decodes and parses them afterwards.
 """
 
@@ -49,10 +49,9 @@ def read_file_bytes(path: Path) -> bytes:
 def split_lines(content: bytes, source_file: str) -> pa.Table:
     """Split bytes after each LF into one row per physical line, numbered from 1.
 
-    Each value keeps its line break (LF or CRLF) so that the content buffer
-    is shared with Arrow without a copy; SQL strips the break after
-    decoding. A final line without a line break counts, and an empty file
-    gives no rows.
+    Each value keeps its line break (LF or CRLF), so that Arrow shares the
+    content buffer without a copy. SQL strips the break after decoding. A
+    final line without a line break counts, and an empty file gives no rows.
     """
     data = np.frombuffer(content, dtype=np.uint8)
     starts = np.flatnonzero(data == ord("\n")) + 1
@@ -113,7 +112,7 @@ def pseudonymise_client_addresses(
     """Replace the first field of every access-log line with a salted hash.
 
     In the combined log format the first field is the client address, so
-    after this step no table holds it. The hash is MD5 of
+    after this step no table contains it. The hash is MD5 of
     `<salt>|<address>`, 32 hexadecimal characters. A line that is not valid
     UTF-8 becomes null (the staging model rejects it as `invalid_encoding`),
     because its first field cannot be isolated safely.
