@@ -1,8 +1,12 @@
-{#- One row per kept event with its session. Both windows share one
-    partition (user) and one order (event time, then event id as a stable
-    tie-break), and no event is joined to another. A session starts when the
-    gap to the user's previous event is strictly greater than
-    var('session_timeout_minutes'). -#}
+{#- One row per kept event with its session. A session starts at a user's
+    first event and whenever the gap to the user's previous event is
+    strictly greater than var('session_timeout_minutes'). Events are sorted
+    once, per user by event time with the event id as a stable tie-break.
+    Sessions are then numbered on the small table of session starts and
+    joined back by position range, which at millions of events is faster
+    than a second window pass over every event. -#}
+
+{%- set last_position = 9223372036854775807 -%}
 
 with
 
@@ -39,58 +43,63 @@ flagged as (
 
 ),
 
--- Running totals over the same order carry each session start forward to
--- the events after it.
-carried as (
-
-    select
-        *,
-        count(case when is_session_start then 1 end)
-            over running_events as session_number,
-        max(case when is_session_start then user_event_number end)
-            over running_events as session_first_event_number,
-        max(case when is_session_start then event_at end)
-            over running_events as session_started_at
-    from flagged
-    window running_events as (
-        partition by user_id
-        order by event_at, event_id
-        rows between unbounded preceding and current row
-    )
-
-),
-
 -- The first event's time identifies a session within its user: a session
 -- start is strictly later than every earlier event of that user, so no two
 -- sessions of a user start at the same time.
-sessionised as (
+session_starts as (
 
     select
-        event_id,
         user_id,
+        user_event_number as first_event_number,
+        event_at as session_started_at,
+        coalesce(
+            lead(user_event_number) over user_sessions,
+            {{ last_position }}
+        ) as next_first_event_number,
+        row_number() over user_sessions as session_number,
         {{ dbt.hash(dbt.concat([
             'user_id',
             "'|'",
-            "cast(session_started_at as " ~ dbt.type_string() ~ ")",
-        ])) }} as session_id,
-        path,
-        page_type,
-        stage,
-        channel,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        utm_content,
-        utm_term,
-        method,
-        status_code,
-        session_number,
-        is_session_start,
-        event_at,
-        event_local_at,
-        session_started_at,
-        user_event_number - session_first_event_number + 1 as event_sequence
-    from carried
+            "cast(event_at as " ~ dbt.type_string() ~ ")",
+        ])) }} as session_id
+    from flagged
+    where is_session_start
+    window user_sessions as (partition by user_id order by user_event_number)
+
+),
+
+sessionised as (
+
+    select
+        flagged.event_id,
+        flagged.user_id,
+        session_starts.session_id,
+        flagged.path,
+        flagged.page_type,
+        flagged.stage,
+        flagged.channel,
+        flagged.utm_source,
+        flagged.utm_medium,
+        flagged.utm_campaign,
+        flagged.utm_content,
+        flagged.utm_term,
+        flagged.method,
+        flagged.status_code,
+        session_starts.session_number,
+        flagged.is_session_start,
+        flagged.event_at,
+        flagged.event_local_at,
+        session_starts.session_started_at,
+        flagged.user_event_number
+        - session_starts.first_event_number
+        + 1 as event_sequence
+    from flagged
+    inner join session_starts
+        on
+            flagged.user_id = session_starts.user_id
+            and flagged.user_event_number >= session_starts.first_event_number
+            and flagged.user_event_number
+            < session_starts.next_first_event_number
 
 )
 

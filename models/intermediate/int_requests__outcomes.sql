@@ -33,13 +33,16 @@ dated as (
 
 parsed as (
 
-    select * from dated
+    select
+        user_id,
+        event_at
+    from unioned
     where rejection_reason is null
 
 ),
 
--- Calendar minutes in UTC: with a whole- or half-hour offset they are also
--- the local calendar minutes.
+-- Calendar minutes in UTC are also local calendar minutes, because every
+-- time zone offset in use is a whole number of minutes.
 requests_per_minute as (
 
     select
@@ -51,14 +54,16 @@ requests_per_minute as (
 
 ),
 
+-- Rolled up from the minutes, so the raw rows are grouped only once.
 requests_per_day as (
 
     select
         user_id,
-        event_local_date,
-        count(*) as request_count
-    from parsed
-    group by user_id, event_local_date
+        cast({{ to_local_timestamp('request_minute') }} as date)
+            as request_local_date,
+        sum(request_count) as request_count
+    from requests_per_minute
+    group by user_id, request_local_date
 
 ),
 

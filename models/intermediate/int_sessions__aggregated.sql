@@ -96,10 +96,10 @@ sequenced as (
 
 ),
 
--- Each apply_form entry in the collapsed page-type sequence is one visit to
--- the application form from another page; stepping through the form's
--- pages stays one entry. Entries never touch, so the delimited pattern
--- cannot overlap itself.
+-- Each apply_form in the collapsed page-type sequence is one entry into the
+-- application form, because stepping through the form's pages collapses to
+-- one element. Two entries are never adjacent, so the matches of
+-- '>apply_form>' cannot overlap.
 sessions as (
 
     select

@@ -63,7 +63,7 @@ def scalar(connection: duckdb.DuckDBPyConnection, sql: str):
     return connection.sql(sql).fetchall()[0][0]
 
 
-def test_audit_counts_match_raw_lines(warehouse, small_export) -> None:
+def test_audit_matches_raw_lines(warehouse, small_export) -> None:
     expected = sum(raw_line_counts(small_export).values())
     audited = scalar(warehouse, "select sum(row_count) from marts.audit_row_counts")
     raw_total = scalar(
@@ -74,7 +74,7 @@ def test_audit_counts_match_raw_lines(warehouse, small_export) -> None:
     assert raw_total == expected
 
 
-def test_audit_counts_match_raw_lines_per_file(warehouse, small_export) -> None:
+def test_audit_matches_lines_per_file(warehouse, small_export) -> None:
     expected = raw_line_counts(small_export)
     rows = warehouse.sql(
         "select source_file, count(*) from intermediate.int_requests__outcomes "
@@ -99,7 +99,7 @@ def test_kept_rows_are_the_events(warehouse) -> None:
     assert kept == events
 
 
-def test_rejections_match_planted_malformed_rows(warehouse, small_truth) -> None:
+def test_rejections_match_planted_rows(warehouse, small_truth) -> None:
     figures = json.loads((small_truth / "figures.json").read_text(encoding="utf-8"))
     planted = sum(
         sum(kinds.values()) for kinds in figures["malformed_by_kind"].values()
@@ -215,7 +215,7 @@ def test_sessions_do_not_overlap(warehouse) -> None:
     assert too_close == 0
 
 
-def test_gaps_inside_sessions_within_timeout(warehouse) -> None:
+def test_session_gaps_within_timeout(warehouse) -> None:
     long_gaps = scalar(
         warehouse,
         f"""
