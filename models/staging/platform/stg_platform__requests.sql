@@ -97,7 +97,7 @@ split_lines as (
                 ) }}{{ "," if not loop.last }}
                 {%- endfor %}
             ]
-        end as fields
+        end as field_values
     from data_lines
 
 ),
@@ -107,19 +107,21 @@ line_checked as (
     select
         source_file,
         source_line,
-        fields[1] as index_value,
-        fields[2] as user_uuid,
-        fields[3] as url,
-        fields[4] as event_timestamp,
-        fields[5] as local_date,
-        fields[6] as response_code,
-        fields[7] as method,
+        field_values[1] as index_value,
+        field_values[2] as user_uuid,
+        field_values[3] as url,
+        field_values[4] as event_timestamp,
+        field_values[5] as local_date,
+        field_values[6] as response_code,
+        field_values[7] as method,
         case
             when line_text is null then 'invalid_encoding'
             when line_text = '' then 'empty_line'
             when regexp_matches(line_text, '{{ control_characters }}')
                 then 'unparseable_line'
-            when not has_quote and len(fields) = {{ field_names | length }}
+            when
+                not has_quote
+                and len(field_values) = {{ field_names | length }}
                 then null
             when not has_quote then 'wrong_field_count'
             when regexp_full_match(line_text, '{{ row_pattern }}') then null
