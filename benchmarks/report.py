@@ -24,8 +24,10 @@ size as the kernel reports it (`ru_maxrss`). The ratios compare medians from
 the same run.
 
 - **DuckDB scan floor**: parse every raw log file once, nothing else.
-- **dbt core models**: `dbt run --select +fct_sessions +dim_users` without
-  the Python models, on a warehouse that already contains the seeds.
+- **dbt core models**: `dbt run --select +fct_sessions +int_users__summarised`
+  on a warehouse that already contains the seeds: staging through the
+  sessions and the user measures that dim_users publishes, without the
+  K-Means models that dim_users also joins.
 - **full dbt build**: `dbt build` of every model, the K-Means models and
   every test, into an empty warehouse file.
 - **pandas baseline**: read the CSV, parse timestamps, sort, 30-minute
@@ -135,6 +137,7 @@ def detail_section(result: dict[str, Any]) -> list[str]:
         "",
         f"- file: `{result['_file']}`",
         f"- command: `{result.get('command', '')}`",
+        f"- project commit: `{result.get('project_commit')}`",
         f"- machine: {format_machine(result.get('machine', {}))}",
         f"- repeats: {result.get('repeats')}",
     ]
