@@ -41,8 +41,8 @@ parsed as (
 
 ),
 
--- Calendar minutes in UTC are also local calendar minutes, because every
--- time zone offset in use is a whole number of minutes.
+-- Calendar minutes in UTC are also local calendar minutes, because
+-- present-day time zone offsets are whole numbers of minutes.
 requests_per_minute as (
 
     select
