@@ -18,7 +18,11 @@ page_rules as (
         pattern,
         page_type,
         stage,
-        nullif(upper(trim(method)), '') as method
+        -- A site's own seed may leave method empty in every row, which a
+        -- CSV loader types as integer, so the column is cast first.
+        nullif(
+            upper(trim(cast(method as {{ dbt.type_string() }}))), ''
+        ) as method
     from {{ ref(var('page_rules_seed')) }}
 
 ),
@@ -28,8 +32,12 @@ channel_rules as (
     select
         priority,
         channel,
-        nullif(utm_source_pattern, '') as utm_source_pattern,
-        nullif(utm_medium_pattern, '') as utm_medium_pattern
+        nullif(
+            cast(utm_source_pattern as {{ dbt.type_string() }}), ''
+        ) as utm_source_pattern,
+        nullif(
+            cast(utm_medium_pattern as {{ dbt.type_string() }}), ''
+        ) as utm_medium_pattern
     from {{ ref(var('channel_rules_seed')) }}
 
 ),
