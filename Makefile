@@ -32,7 +32,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check python tests/python benchmarks
 	$(BIN)/ruff format --check python tests/python benchmarks
-	$(BIN)/sqlfluff lint models macros analyses tests --disable-progress-bar
+	$(BIN)/sqlfluff lint models analyses tests --disable-progress-bar
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest

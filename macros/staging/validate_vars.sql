@@ -16,9 +16,12 @@
         ) }}
     {%- endif -%}
 
-    {%- set start_date = parse_date_var('analysis_start_date', required=true) -%}
+    {#- An empty start or end date means no bound on that side: an access
+        log has no fixed start date like the platform's 2023-05-24. -#}
+    {%- set start_date = parse_date_var('analysis_start_date', required=false) -%}
     {%- set end_date = parse_date_var('analysis_end_date', required=false) -%}
-    {%- if end_date is not none and end_date < start_date -%}
+    {%- if start_date is not none and end_date is not none
+        and end_date < start_date -%}
         {{ raise_invalid_var(
             'analysis_end_date', var('analysis_end_date'),
             'it is before analysis_start_date ' ~ var('analysis_start_date')

@@ -1,7 +1,7 @@
 {#- One row per kept request with its normalised path, UTM parameters, page
-    type, funnel stage and channel. URLs and rule matches are worked out once
-    per distinct value and joined back, because a few thousand distinct
-    paths stand behind millions of requests. -#}
+    type, funnel stage and channel. Everything is worked out once per
+    distinct URL and method and joined back to the requests once, because
+    far fewer distinct URLs than requests reach this model. -#}
 
 with
 
@@ -18,7 +18,11 @@ page_rules as (
         pattern,
         page_type,
         stage,
-        nullif(upper(trim(method)), '') as method
+        -- A site's own seed may leave method empty in every row, which a
+        -- CSV loader types as integer, so the column is cast first.
+        nullif(
+            upper(trim(cast(method as {{ dbt.type_string() }}))), ''
+        ) as method
     from {{ ref(var('page_rules_seed')) }}
 
 ),
@@ -28,8 +32,12 @@ channel_rules as (
     select
         priority,
         channel,
-        nullif(utm_source_pattern, '') as utm_source_pattern,
-        nullif(utm_medium_pattern, '') as utm_medium_pattern
+        nullif(
+            cast(utm_source_pattern as {{ dbt.type_string() }}), ''
+        ) as utm_source_pattern,
+        nullif(
+            cast(utm_medium_pattern as {{ dbt.type_string() }}), ''
+        ) as utm_medium_pattern
     from {{ ref(var('channel_rules_seed')) }}
 
 ),
@@ -49,9 +57,12 @@ kept as (
 
 ),
 
-distinct_urls as (
+distinct_requests as (
 
-    select distinct url from kept
+    select distinct
+        url,
+        method
+    from kept
 
 ),
 
@@ -59,13 +70,14 @@ parsed_urls as (
 
     select
         url,
+        method,
         {{ parse_url_path('url') }} as path,
         {{ extract_url_param('url', 'utm_source') }} as utm_source,
         {{ extract_url_param('url', 'utm_medium') }} as utm_medium,
         {{ extract_url_param('url', 'utm_campaign') }} as utm_campaign,
         {{ extract_url_param('url', 'utm_content') }} as utm_content,
         {{ extract_url_param('url', 'utm_term') }} as utm_term
-    from distinct_urls
+    from distinct_requests
 
 ),
 
@@ -75,6 +87,7 @@ normalised_urls as (
 
     select
         url,
+        method,
         path,
         nullif(lower(trim(utm_source)), '') as utm_source,
         nullif(lower(trim(utm_medium)), '') as utm_medium,
@@ -88,11 +101,9 @@ normalised_urls as (
 distinct_pages as (
 
     select distinct
-        normalised_urls.path,
-        kept.method
-    from kept
-    inner join normalised_urls
-        on kept.url = normalised_urls.url
+        path,
+        method
+    from normalised_urls
 
 ),
 
@@ -181,16 +192,19 @@ channel_classes as (
 
 ),
 
-classified_urls as (
+classified_requests as (
 
     select
         normalised_urls.url,
+        normalised_urls.method,
         normalised_urls.path,
         normalised_urls.utm_source,
         normalised_urls.utm_medium,
         normalised_urls.utm_campaign,
         normalised_urls.utm_content,
         normalised_urls.utm_term,
+        coalesce(page_classes.page_type, 'other') as page_type,
+        coalesce(page_classes.stage, 'other') as stage,
         case
             when
                 normalised_urls.utm_source is null
@@ -199,6 +213,10 @@ classified_urls as (
             else coalesce(channel_classes.channel, 'unclassified')
         end as channel
     from normalised_urls
+    left join page_classes
+        on
+            normalised_urls.path = page_classes.path
+            and normalised_urls.method is not distinct from page_classes.method
     left join channel_classes
         on
             normalised_urls.utm_source
@@ -213,26 +231,24 @@ classified as (
     select
         kept.event_id,
         kept.user_id,
-        classified_urls.path,
-        classified_urls.channel,
-        classified_urls.utm_source,
-        classified_urls.utm_medium,
-        classified_urls.utm_campaign,
-        classified_urls.utm_content,
-        classified_urls.utm_term,
+        classified_requests.path,
+        classified_requests.page_type,
+        classified_requests.stage,
+        classified_requests.channel,
+        classified_requests.utm_source,
+        classified_requests.utm_medium,
+        classified_requests.utm_campaign,
+        classified_requests.utm_content,
+        classified_requests.utm_term,
         kept.method,
         kept.status_code,
         kept.event_at,
-        kept.event_local_at,
-        coalesce(page_classes.page_type, 'other') as page_type,
-        coalesce(page_classes.stage, 'other') as stage
+        kept.event_local_at
     from kept
-    left join classified_urls
-        on kept.url = classified_urls.url
-    left join page_classes
+    left join classified_requests
         on
-            classified_urls.path = page_classes.path
-            and kept.method is not distinct from page_classes.method
+            kept.url = classified_requests.url
+            and kept.method is not distinct from classified_requests.method
 
 )
 

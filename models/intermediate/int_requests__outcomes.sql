@@ -41,8 +41,10 @@ parsed as (
 
 ),
 
--- Calendar minutes in UTC are also local calendar minutes, because every
--- time zone offset in use is a whole number of minutes.
+-- Calendar minutes in UTC are also local calendar minutes, because
+-- present-day time zone offsets are whole numbers of minutes.
+-- NOTE: these are calendar minutes, not a sliding 60-second window, so a
+-- burst that straddles a minute boundary is counted in two minutes.
 requests_per_minute as (
 
     select

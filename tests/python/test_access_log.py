@@ -14,13 +14,11 @@ import duckdb
 import pytest
 
 from conftest import SHARED_DATA
-from recruitment_analytics.build import build_warehouse
+from recruitment_analytics.cli import main
 
 ACCESS_LOG = SHARED_DATA / "access_logs" / "semicomplete_2015-05.log"
 # Crawler names that the crawler seed must recognise in this log.
 KNOWN_CRAWLERS = ("Googlebot", "bingbot", "Baiduspider", "YandexBot")
-# The log starts on 2015-05-17; the default start date would filter it all.
-ANALYSIS_START_DATE = "2015-05-17"
 
 pytestmark = pytest.mark.skipif(
     not ACCESS_LOG.exists(), reason=f"{ACCESS_LOG.name} is not available"
@@ -34,18 +32,38 @@ def access_log_lines() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def access_log_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the project on the access log and return the warehouse file."""
+def access_log_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Run the command line on the access log as `make run ACCESS_LOG=...` does.
+
+    The command line keeps every date of an access log, so no start date is
+    passed here.
+    """
     root = tmp_path_factory.mktemp("access_log")
-    return build_warehouse(
-        {
-            "log_format": "combined",
-            "access_log_path": str(ACCESS_LOG),
-            "analysis_start_date": ANALYSIS_START_DATE,
-        },
-        warehouse_path=root / "warehouse.duckdb",
-        target_path=root / "target",
+    exit_code = main(
+        [
+            "run",
+            "--access-log",
+            str(ACCESS_LOG),
+            "--warehouse",
+            str(root / "warehouse.duckdb"),
+            "--report",
+            str(root / "report.html"),
+        ]
     )
+    assert exit_code == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def access_log_warehouse(access_log_run: Path) -> Path:
+    """Return the warehouse file built from the access log."""
+    return access_log_run / "warehouse.duckdb"
+
+
+def test_report_rendered(access_log_run: Path) -> None:
+    report = (access_log_run / "report.html").read_text(encoding="utf-8")
+    assert "<svg" in report
+    assert "2001:db8" not in report
 
 
 @pytest.fixture()

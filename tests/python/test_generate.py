@@ -499,6 +499,7 @@ def test_command_line_gzip_and_parquet(tmp_path: Path) -> None:
     with gzip.open(raw / "log_2023.csv.gz", "rt", encoding="utf-8") as handle:
         assert handle.readline().rstrip("\n") == HEADER
     assert (tmp_path / "raw_truth" / "figures.json").exists()
+
     truth = tmp_path / "elsewhere"
     assert (
         generate_main(
@@ -525,6 +526,7 @@ def test_command_line_gzip_and_parquet(tmp_path: Path) -> None:
         "method",
     ]
     assert not (raw / "log_2023.csv.gz").exists()
+
     planted = json.loads((truth / "figures.json").read_text())["malformed_by_kind"]
     assert set(planted["log_2023.parquet"]) == {
         "invalid_timestamp",

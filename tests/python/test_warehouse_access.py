@@ -102,16 +102,6 @@ def test_sqlalchemy_reads_marts(built_warehouse: Path) -> None:
         engine.dispose()
 
 
-# NOTE: SQLAlchemy 2.0.45 and later reflect columns through
-# pg_catalog.pg_collation, which the pinned duckdb-engine 0.17.0 and duckdb
-# do not provide (reported upstream as Mause/duckdb_engine#1379). BI tools
-# that list a table's columns fail the same way until the pins change.
-# strict=True makes this test fail once reflection works, so the marker
-# can then go.
-@pytest.mark.xfail(
-    strict=True,
-    reason="duckdb-engine 0.17.0 cannot reflect columns with SQLAlchemy >= 2.0.45",
-)
 def test_sqlalchemy_reflects_columns(built_warehouse: Path) -> None:
     sqlalchemy = pytest.importorskip("sqlalchemy")
     engine = sqlalchemy.create_engine(

@@ -1,4 +1,4 @@
--- Who receives the month-start push: target-cohort users and job-browser
+-- Audience of the month-start push: target-cohort users and job-browser
 -- cluster users who were active in the last push_active_days days of the
 -- data, each with the job field to feature in the message.
 with
@@ -31,8 +31,8 @@ job_field_names as (
     select * from {{ ref('job_field_names') }}
 ),
 
--- Staging keeps unparseable rows with a rejection_reason; only valid rows
--- say anything about a user's interest or the platform's postings.
+-- Staging keeps unparseable rows with a rejection_reason. Only valid rows
+-- count as a user's interest or as the platform's postings.
 valid_bookmarks as (
     select *
     from bookmarks
@@ -169,7 +169,7 @@ posting_field_counts as (
     group by job_field
 ),
 
--- The field with the most applications in the window; postings decide
+-- The field with the most applications in the window. Postings decide
 -- when there are no applications.
 platform_top_field as (
     select posting_field_counts.job_field

@@ -1,6 +1,6 @@
--- The marketing target from the original analysis: users whose sessions
--- are all short, who came back only a few times, and who still viewed many
--- job listings. Thresholds are vars so the rule can be tuned per run.
+-- The marketing target: users whose sessions are all short, who came back
+-- only a few times, and who still viewed many job listings. Thresholds are
+-- vars so the rule can be tuned per run.
 with
 
 sessions as (

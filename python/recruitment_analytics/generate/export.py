@@ -95,6 +95,8 @@ def generate_year(
 ) -> YearResult:
     """Generate the request rows of one log year."""
     rng = np.random.default_rng([seed, year])
+    # NOTE: only 2023 has the analysis window. A 2022 log follows the 2022 row,
+    # user and status counts, with every user behaving as before the window.
     calendar = build_calendar(year, plant_window=True)
     n_automated = max(1, round(cal.AUTOMATED_CLIENTS * scale))
     n_users = max(20, round(cal.USERS_BY_YEAR[year] * scale) - n_automated)

@@ -32,6 +32,10 @@ HEAVY = (APPLICANT, PROFILE_BUILDER)
 
 NO_SIGNUP, SIGNUP_ABANDONED, SIGNUP_DONE = 0, 1, 2
 LATE_ARRIVAL_FACTOR = 0.35
+EARLY_DAYS = 20
+"""Window users with earlier activity start it within this many days of 1 January."""
+CARRIED_OVER_SHARE = 0.6
+"""Share of users active only before the window whose activity starts on 1 January."""
 """Arrival weight of the last day relative to the window start."""
 
 
@@ -204,15 +208,20 @@ def plan_population(
         chance = np.where(np.isin(persona, HEAVY), 0.75, 0.45)
         has_pre |= in_window & ~is_new & (rng.random(n) < chance)
     existing_pre = has_pre & in_window
+    # Users who stay into the window were active from early in the year.
+    # Users who leave before it mostly carry over from the previous year.
+    # Both keep daily traffic highest in January.
     pre_start[existing_pre] = sample_days(
-        rng, calendar, 0, max(0, pre_last - 20), size=int(existing_pre.sum())
+        rng, calendar, 0, min(EARLY_DAYS, pre_last), size=int(existing_pre.sum())
     )
     pre_end[existing_pre] = pre_last
     only_pre = ~in_window
     start = sample_days(rng, calendar, 0, pre_last, size=int(only_pre.sum()))
+    carried_over = rng.random(len(start)) < CARRIED_OVER_SHARE
+    start = np.where(carried_over, 0, start)
     pre_start[only_pre] = start
     pre_end[only_pre] = np.minimum(
-        pre_last, start + 14 + rng.exponential(70, len(start)).astype(np.int64)
+        pre_last, start + 14 + rng.exponential(90, len(start)).astype(np.int64)
     )
 
     # Sign-ups completed before the window start the user's first span.

@@ -152,6 +152,7 @@ def application_pages(
     reach = 1 + rng.choice(4, size=len(attempt_session), p=ABANDON_STEP_SHARES)
     reach = np.where(submitted, 4, reach)
     reach = np.where(sessions.browser_form[attempt_session], 1, reach)
+
     window = calendar.window_start_day
     has_complete = (
         submitted
@@ -159,17 +160,20 @@ def application_pages(
         & (sessions.day[attempt_session] >= (window or 0))
     )
     pages_per_attempt = reach + submitted + has_complete
+
     attempt = np.repeat(np.arange(len(attempt_session)), pages_per_attempt)
     position = ragged_arange(pages_per_attempt)
     step_reach = reach[attempt]
     is_form = position < step_reach
     is_submit = position == step_reach
+
     form_ids = np.array([vocab.tid(f"apply_step{s}") for s in range(1, 5)])
     template = np.where(
         is_form,
         form_ids[np.minimum(position, 3)],
         np.where(is_submit, vocab.tid("apply_submit"), vocab.tid("apply_complete")),
     )
+
     step_kinds = np.array([BACKGROUND_KIND_CODE[f"apply_step{s}"] for s in range(1, 5)])
     background = np.where(
         is_form,

@@ -95,17 +95,19 @@ def expand_span(
     counts: np.ndarray,
     start: np.ndarray,
     end: np.ndarray,
+    pinned: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return user, day and position per session.
 
-    The first session falls on the span start, the others on weighted days.
+    Sessions fall on days drawn by weight inside the span. For pinned users
+    the first session falls on the span start, which is then their first day.
     """
     user = np.repeat(users, counts)
     position = ragged_arange(counts)
     lo = np.repeat(start, counts)
     hi = np.repeat(end, counts)
     day = sample_days(rng, calendar, lo, hi)
-    day = np.where(position == 0, lo, day)
+    day = np.where((position == 0) & np.repeat(pinned, counts), lo, day)
     return user, day, position
 
 
@@ -127,6 +129,7 @@ def plan_sessions(
         people.window_sessions[w],
         people.window_start[w],
         people.window_end[w],
+        pinned=np.ones(len(w), dtype=bool),
     )
     submit_session = people.is_submitter[w_user] & (w_pos == 1)
     w_day = np.where(submit_session, people.first_submit_day[w_user], w_day)
@@ -136,8 +139,16 @@ def plan_sessions(
     )
     people.pre_sessions = pre_counts
     p = users[pre_counts > 0]
+    # Only a sign-up pins the first earlier session to the start of the span.
+    signed_up_before = (people.signup[p] == pop.SIGNUP_DONE) & ~people.is_new[p]
     p_user, p_day, p_pos = expand_span(
-        rng, calendar, p, pre_counts[p], people.pre_start[p], people.pre_end[p]
+        rng,
+        calendar,
+        p,
+        pre_counts[p],
+        people.pre_start[p],
+        people.pre_end[p],
+        pinned=signed_up_before,
     )
 
     user = np.concatenate([w_user, p_user])

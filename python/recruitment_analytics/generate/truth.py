@@ -53,6 +53,7 @@ def year_figures(
     kept = (rows.status < 400) & ~automated
     window = calendar.window_start_day
     in_window = local_day >= window if window is not None else np.zeros(rows.size, bool)
+
     frame = pd.DataFrame(
         {
             "user": rows.user,
@@ -63,6 +64,7 @@ def year_figures(
             "in_window": in_window,
         }
     )
+
     utc_hour = (rows.ts_us // (3600 * US_PER_SECOND)) % 24
     figures: dict = {
         "rows_total": int(n_lines),
@@ -89,12 +91,14 @@ def year_figures(
     }
     if window is None:
         return figures
+
     window_frame = frame[frame["in_window"]]
     kept_window = window_frame[window_frame["kept"]]
     figures["users_in_window"] = int(window_frame["user"].nunique())
     figures["users_in_window_without_automated"] = int(
         window_frame.loc[window_frame["user"] < people.size, "user"].nunique()
     )
+
     month_of_day = pd.date_range(calendar.first_day, periods=calendar.n_days)
     month_of_day = np.asarray(month_of_day.strftime("%Y-%m"))
     month = month_of_day[local_day[in_window & kept]]
@@ -462,6 +466,7 @@ def bookmark_frame(rng: np.random.Generator, result, jobs: Jobs) -> pd.DataFrame
     rate = np.array([0.1, 4.0, 2.0, 0.3])[people.persona]
     counts = np.where(people.in_window, rng.poisson(rate), 0)
     owners = np.repeat(np.arange(people.size), counts)
+
     window_session = np.flatnonzero(sessions.in_window)
     session_user = sessions.user[window_session]
     first = np.searchsorted(session_user, owners)
@@ -475,6 +480,7 @@ def bookmark_frame(rng: np.random.Generator, result, jobs: Jobs) -> pd.DataFrame
     pick = window_session[
         first + (rng.random(len(owners)) * n_sessions).astype(np.int64)
     ]
+
     epoch0 = int(result.calendar.epoch_seconds(np.array([0]))[0])
     seconds = (
         sessions.day[pick] * 86400
@@ -482,6 +488,7 @@ def bookmark_frame(rng: np.random.Generator, result, jobs: Jobs) -> pd.DataFrame
         + rng.random(len(pick)) * sessions.duration[pick]
     )
     stamps = ((epoch0 + seconds) * US_PER_SECOND).astype(np.int64)
+
     field = np.where(
         rng.random(len(owners)) < 0.85,
         people.preferred_field[owners],
@@ -491,6 +498,7 @@ def bookmark_frame(rng: np.random.Generator, result, jobs: Jobs) -> pd.DataFrame
             p=np.array(cal.POSTING_SHARES) / sum(cal.POSTING_SHARES),
         ),
     )
+
     job = jobs.pick(rng, field, stamps)
     return pd.DataFrame(
         {

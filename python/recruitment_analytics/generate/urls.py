@@ -81,6 +81,8 @@ class Template:
     variants: list[str]
     page_type: str
     methods: dict[str, float] = field(default_factory=lambda: {"GET": 1.0})
+    # NOTE: the real 2023 log has 1,074,889 distinct URL strings; these
+    # shares give about 300,000 at scale 1.0, so distinct-URL counts run low.
     cache_buster_share: float = 0.0
     fixed_status: int | None = None
 

@@ -63,7 +63,9 @@ def string_columns(
     index = pa.array(np.arange(first_index, first_index + n, dtype=np.int64)).cast(
         pa.string()
     )
+
     uuid = pa.array(uuid_table, type=pa.string()).take(pa.array(user))
+
     base = pa.array(vocab.strings, type=pa.string()).take(pa.array(variant))
     buster_ms = pa.array(ts_us // 1000 - 1500).cast(pa.string())
     separator = pa.array(np.where(vocab.variant_has_query[variant], "&_=", "?_="))
@@ -74,8 +76,9 @@ def string_columns(
     )
     url = pc.binary_join_element_wise(base, suffix, "")
     url = pc.if_else(pc.equal(url, ""), pa.scalar(None, pa.string()), url)
+
     # Casting a timestamp to text gives ISO 8601 with a space separator and
-    # as many fraction digits as the unit has; it is much faster than strftime.
+    # as many fraction digits as the unit has. It is much faster than strftime.
     stamps = pa.array(ts_us, type=pa.timestamp("us"))
     with_fraction = pc.cast(stamps, pa.string())
     whole = pc.cast(pc.cast(stamps, pa.timestamp("s"), safe=False), pa.string())
@@ -86,6 +89,7 @@ def string_columns(
         ts_us + cal.LOCAL_UTC_OFFSET_HOURS * 3_600_000_000, type=pa.timestamp("us")
     )
     date = pc.cast(pc.cast(local, pa.date32()), pa.string())
+
     code = pa.array(status.astype(np.int64)).cast(pa.string())
     method_text = pa.array(urls.METHODS, type=pa.string()).take(pa.array(method))
     return {

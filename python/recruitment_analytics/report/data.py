@@ -150,8 +150,8 @@ def load_report_data(warehouse_path: str) -> ReportData:
         ]
         if missing:
             raise ReportError(
-                f"table {SCHEMA}.{missing[0]} not found in {warehouse_path}; "
-                "run `dbt build` (or `make run`) to build the warehouse first"
+                f"table {SCHEMA}.{missing[0]} not found in {warehouse_path}. "
+                "Run `make run` (or `dbt build`) to build the warehouse first."
             )
         tables = {
             name: read_table(connection, name, order_by)

@@ -5,11 +5,11 @@ Usage:
         --warehouse warehouse/recruitment.duckdb --truth data/raw_truth \\
         [--run-results target/run_results.json]
 
-Prints the adjusted Rand index between user_clusters and personas.csv
-(automated clients left out, because the pipeline filters them), how well
-the job_browser label matches the planted job browsers, a cluster by
-persona table and, given dbt's run_results.json, how long each segment
-Python model took.
+Prints the adjusted Rand index between user_clusters and personas.csv.
+Automated clients are left out because the pipeline filters them. It also
+prints how well the job_browser label matches the planted job browsers and
+a label by persona table. Given dbt's run_results.json, it prints how long
+each segment Python model took.
 """
 
 from __future__ import annotations

@@ -119,8 +119,8 @@ def validate_sessions(sessions: pd.DataFrame, sequence_column: str) -> None:
     if sessions["user_id"].isna().any():
         count = int(sessions["user_id"].isna().sum())
         raise ValueError(
-            f"{count} sessions have a null user_id; fct_sessions must only hold "
-            "sessions of identified users"
+            f"{count} sessions have a null user_id; fct_sessions must contain "
+            "only sessions of identified users"
         )
 
 
@@ -236,9 +236,9 @@ def build_user_features(
     if any(session_ngrams(document) for document in documents):
         ngram_matrix, ngrams = vectorise_sequences(documents)
         ngram_block = normalise_block(ngram_matrix) * sequence_weight
-        # The scalar block is dense, so the joined matrix is dense too; the
-        # n-gram block stays sparse until this point because most users use
-        # few of the possible transitions.
+        # The n-gram block stays sparse up to here because most users make
+        # few of the possible transitions. The scalar block is dense, so the
+        # joined matrix is dense too.
         matrix = np.hstack([scalars, sparse.csr_matrix(ngram_block).toarray()])
     else:
         ngrams = []

@@ -1,4 +1,4 @@
-"""Build the segment tables from DataFrames; the dbt Python models call these.
+"""Build the segment tables from DataFrames for the dbt Python models.
 
 Each function takes and returns plain pandas frames, so the dbt models only
 read their refs, pass the configured vars and return the result.
@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 def feature_matrix(user_features: pd.DataFrame) -> np.ndarray:
     """Stack the feature_vector column of user_features into a matrix.
 
-    Rows are sorted by user_id first, so the matrix does not depend on the
-    order in which the warehouse returns rows.
+    Rows keep the frame's order. Callers sort by user_id first (sort_by_user)
+    so that the result does not depend on the order the warehouse returns.
     """
     if user_features.empty:
         raise ValueError("user_features is empty; no users to cluster")
