@@ -56,6 +56,22 @@ def format_summary(warehouse_path: Path, report_path: Path | None) -> str:
             + ", ".join(f"{channel} {sessions:,}" for channel, sessions in channels)
         )
 
+        segments = connection.execute(
+            """
+            select cluster_label, count(*) as users
+            from marts.dim_users
+            group by cluster_label
+            order by users desc
+            """
+        ).fetchall()
+        lines.append(
+            "Users by segment: "
+            + ", ".join(f"{label} {users:,}" for label, users in segments)
+        )
+        cohort = _scalar(connection, "select count(*) from marts.rpt_target_cohort")
+        audience = _scalar(connection, "select count(*) from marts.rpt_push_audience")
+        lines.append(f"Target cohort: {cohort:,} users; push audience: {audience:,}")
+
     if report_path is not None:
         lines.append(f"Report: {report_path}")
     return "\n".join(lines)
