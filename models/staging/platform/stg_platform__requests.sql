@@ -34,13 +34,13 @@ parquet_rows as (
 
 decoded as (
 
-    -- try() turns invalid UTF-8 into null. The line break is still part of
-    -- the value, and a UTF-8 byte order mark may start a file's first line.
+    -- line is null when the line is not valid UTF-8, and a UTF-8 byte order
+    -- mark may start a file's first line.
     select
         source_file,
         source_line,
-        line as line_bytes,
-        regexp_replace(try(decode(line)), '\r?\n$', '') as line_text
+        line_bytes,
+        line as line_text
     from log_lines
 
 ),

@@ -1,11 +1,14 @@
-"""Split raw log files into numbered lines of bytes.
+"""Split raw log files into numbered lines.
 
-The CSV reader of DuckDB 2.0.1 stops on the first byte sequence that is not
-valid UTF-8 (its `latin-1` mode rejects bytes 0x80-0x9F as well), and with
-`ignore_errors` it drops such a line and renumbers the rest. The request log
-may contain binary junk, and every physical line must keep its line number,
-so the files are split here into raw bytes with vectorised numpy operations.
-SQL decodes and parses them afterwards.
+The CSV reader of DuckDB 2.0.1 is not a faithful line splitter: a lone CR
+ends a row, CRLF gives an extra empty row unless strict mode is on, and a
+line that is not valid UTF-8 goes to a rejects table with its bytes replaced
+by '?'. The request log may contain binary junk, and every physical line
+must keep its line number and its bytes. So `platform_log_lines` reads each
+file with DuckDB in strict mode only after a check pass shows that the file
+has no CR and no rejected line. Any other file is split here into raw bytes
+in fixed-size chunks with vectorised numpy operations, and SQL decodes the
+bytes afterwards.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from __future__ import annotations
 import glob
 import gzip
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import numpy as np
@@ -31,6 +35,11 @@ LINE_SCHEMA = pa.schema(
     ]
 )
 
+# Bytes read per step when a file is split in Python.
+CHUNK_BYTES = 64 * 1024 * 1024
+REJECTS_TABLE = "platform_log_line_rejects"
+REJECTS_SCAN = "platform_log_line_scans"
+
 
 def expand_patterns(patterns: Iterable[str]) -> list[Path]:
     """Return the sorted, de-duplicated files that match any glob pattern."""
@@ -46,8 +55,12 @@ def read_file_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def split_lines(content: bytes, source_file: str) -> pa.Table:
-    """Split bytes after each LF into one row per physical line, numbered from 1.
+def split_lines(
+    content: bytes | memoryview, source_file: str, first_line: int = 1
+) -> pa.Table:
+    """Split bytes after each LF into one row per physical line.
+
+    Lines are numbered from `first_line`.
 
     Each value keeps its line break (LF or CRLF), so that Arrow shares the
     content buffer without a copy. SQL strips the break after decoding. A
@@ -64,7 +77,7 @@ def split_lines(content: bytes, source_file: str) -> pa.Table:
         line_count,
         [None, pa.py_buffer(offsets), pa.py_buffer(data)],
     )
-    numbers = pa.array(np.arange(1, line_count + 1, dtype=np.int64))
+    numbers = pa.array(np.arange(first_line, first_line + line_count, dtype=np.int64))
     names = pa.DictionaryArray.from_arrays(
         pa.array(np.zeros(line_count, dtype=np.int32)), pa.array([source_file])
     ).cast(pa.string())
@@ -84,6 +97,136 @@ def read_lines(patterns: Iterable[str]) -> pa.Table:
         log.info("read %d lines from %s", table.num_rows, path.name)
         tables.append(table)
     return pa.concat_tables(tables)
+
+
+def open_binary(path: Path) -> BinaryIO:
+    """Open the file for reading bytes, decompressing when the name ends in .gz."""
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def iter_line_batches(
+    path: Path, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[pa.RecordBatch]:
+    """Yield the file's numbered lines of bytes, reading one chunk at a time.
+
+    Each chunk is cut after its last LF and the rest is carried into the next
+    chunk, so memory stays near two chunks unless a single line is longer.
+    """
+    next_line = 1
+    carry: bytes = b""
+    with open_binary(path) as handle:
+        while chunk := handle.read(chunk_bytes):
+            data = carry + chunk
+            cut = data.rfind(b"\n") + 1
+            carry = data[cut:]
+            if cut == 0:
+                continue
+            table = split_lines(memoryview(data)[:cut], path.name, next_line)
+            next_line += table.num_rows
+            yield from table.to_batches()
+    if carry:
+        yield from split_lines(carry, path.name, next_line).to_batches()
+        next_line += 1
+    log.info("split %d lines from %s", next_line - 1, path.name)
+
+
+def strict_csv_read(path: Path, extra_options: str = "") -> str:
+    """Return a `read_csv` call that reads each line of the file as one VARCHAR.
+
+    No delimiter, quote or comment character applies, and strict mode turns
+    any CR into an error instead of a line break. An empty line is NULL.
+    """
+    return (
+        f"read_csv({sql_string(str(path))}, columns = {{'line': 'varchar'}}, "
+        "delim = '\x1f', quote = '', escape = '', comment = '', "
+        "header = false, auto_detect = false, strict_mode = true, "
+        f"new_line = '\\n'{extra_options})"
+    )
+
+
+def sql_string(value: str) -> str:
+    """Quote a value as an SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def strict_read_problem(
+    connection: duckdb.DuckDBPyConnection, path: Path
+) -> str | None:
+    """Return why DuckDB cannot number the file's lines, or None if it can.
+
+    One full pass of the strict read must finish without an error and
+    without a rejected line, which excludes files with a CR, with a line
+    that is not valid UTF-8 or with a line longer than DuckDB's
+    `max_line_size`.
+    """
+    options = (
+        ", ignore_errors = true, store_rejects = true, "
+        f"rejects_table = '{REJECTS_TABLE}', rejects_scan = '{REJECTS_SCAN}'"
+    )
+    try:
+        connection.execute(f"select count(line) from {strict_csv_read(path, options)}")
+        rejected = connection.execute(
+            f"select count(*) from {REJECTS_TABLE}"
+        ).fetchone()
+    except duckdb.Error as error:
+        return str(error).splitlines()[0]
+    finally:
+        connection.execute(f"drop table if exists {REJECTS_TABLE}")
+        connection.execute(f"drop table if exists {REJECTS_SCAN}")
+    if rejected and rejected[0]:
+        return f"{rejected[0]} lines rejected by the CSV reader"
+    return None
+
+
+def platform_log_lines(
+    connection: duckdb.DuckDBPyConnection, patterns: Iterable[str]
+) -> duckdb.DuckDBPyRelation:
+    """Return a relation with one row per physical line of the matching files.
+
+    Columns: `source_file` (base name), `source_line` (from 1), `line`
+    (VARCHAR without the line break, null when not valid UTF-8) and
+    `line_bytes` (the raw bytes with the line break, set only when `line` is
+    null). A file that DuckDB reads cleanly in strict mode is read by
+    DuckDB, numbered with `row_number() over ()`, so the connection must
+    preserve insertion order until the relation is consumed. Any other file
+    is split in Python in chunks and decoded in SQL.
+    """
+    selects = []
+    files = expand_patterns(patterns)
+    progress = tqdm(files, desc="checking log files", unit="file", disable=None)
+    for index, path in enumerate(progress):
+        problem = strict_read_problem(connection, path)
+        if problem is None:
+            log.info("reading %s with the DuckDB CSV reader", path.name)
+            selects.append(
+                f"select {sql_string(path.name)} as source_file, "
+                "row_number() over () as source_line, "
+                "coalesce(line, '') as line, "
+                "cast(null as blob) as line_bytes "
+                f"from {strict_csv_read(path)}"
+            )
+            continue
+        log.info("splitting %s in Python because %s", path.name, problem)
+        view_name = f"platform_log_lines_{index}"
+        reader = pa.RecordBatchReader.from_batches(LINE_SCHEMA, iter_line_batches(path))
+        connection.register(view_name, reader)
+        selects.append(
+            "select source_file, source_line, "
+            r"regexp_replace(try(decode(line)), '\r?\n$', '') as line, "
+            "case when try(decode(line)) is null then line end as line_bytes "
+            f"from {view_name}"
+        )
+    if not selects:
+        selects.append(
+            "select cast(null as varchar) as source_file, "
+            "cast(null as bigint) as source_line, "
+            "cast(null as varchar) as line, "
+            "cast(null as blob) as line_bytes "
+            "where false"
+        )
+    return connection.sql("\nunion all\n".join(selects))
 
 
 PSEUDONYMISE_SQL = r"""
