@@ -166,11 +166,16 @@ def strict_read_problem(
         f"rejects_table = '{REJECTS_TABLE}', rejects_scan = '{REJECTS_SCAN}'"
     )
     try:
-        connection.execute(f"select count(line) from {strict_csv_read(path, options)}")
+        # fetchall() makes the scan run to the end, which creates the
+        # rejects table, and finishes the result before the next query.
+        connection.execute(
+            f"select count(line) from {strict_csv_read(path, options)}"
+        ).fetchall()
         rejected = connection.execute(
             f"select count(*) from {REJECTS_TABLE}"
-        ).fetchone()
-    except duckdb.Error as error:
+        ).fetchall()[0]
+    except duckdb.InvalidInputException as error:
+        # The CSV reader raises this for a CR in strict mode.
         return str(error).splitlines()[0]
     finally:
         connection.execute(f"drop table if exists {REJECTS_TABLE}")
