@@ -24,8 +24,11 @@ import pytest
 from recruitment_analytics import PROJECT_DIR
 from recruitment_analytics.build import build_warehouse
 from recruitment_analytics.staging.raw_lines import (
+    check_log_files,
+    iter_line_batches,
     pseudonymise_client_addresses,
     split_lines,
+    strict_read_problem,
 )
 
 STAGING_SELECTION = ("build", "--select", "staging", "+int_requests__unioned")
@@ -60,6 +63,21 @@ CSV_LINES: list[tuple[bytes, str | None]] = [
     (b"", "empty_line"),
 ]
 
+# (line bytes, expected rejection reason or None) for log_2021.csv.gz, after
+# the header on line 1. The file has LF line ends, no CR and only valid UTF-8,
+# so DuckDB's CSV reader reads it. The last line has no line break.
+CLEAN_LINES: list[tuple[bytes, str | None]] = [
+    (b"0,c1,jobs?q=a#b,2021-06-01 00:00:00 UTC,2021-06-01,200,GET", None),
+    (b"", "empty_line"),
+    (b'1,c2,"jobs?q=a,b",2021-06-01 00:00:01 UTC,2021-06-01,200,GET', None),
+    (b"#2,c3,jobs,2021-06-01 00:00:02 UTC,2021-06-01,200,GET", None),
+    (b"3,c4,jo\x00bs,2021-06-01 00:00:03 UTC,2021-06-01,200,GET", "unparseable_line"),
+    (b"4,c5,jobs,2021-06-01 00:00:04 UTC,2021-06-01,200", "wrong_field_count"),
+    (b"", "empty_line"),
+    (b"5,,jobs,2021-06-01 00:00:05 UTC,2021-06-01,200,GET", "missing_user_id"),
+    ("6,c7,검색,2021-06-01 00:00:06 UTC,2021-06-01,200,GET".encode(), None),
+]
+
 GZ_LINES = [
     b"0,g1,,2023-01-01 00:00:00 UTC,2023-01-01,200,GET",
     b"1,g2,jobs,2023-01-01 00:00:01.5 UTC,2023-01-01,404,GET",
@@ -89,6 +107,8 @@ def write_export(raw: Path) -> None:
     raw.mkdir(parents=True)
     csv_body = b"\n".join([BOM + HEADER] + [line for line, _ in CSV_LINES]) + b"\n"
     (raw / "log_2022.csv").write_bytes(csv_body)
+    clean_body = b"\n".join([BOM + HEADER] + [line for line, _ in CLEAN_LINES])
+    (raw / "log_2021.csv.gz").write_bytes(gzip.compress(clean_body))
     # CRLF line ends and no line break after the last line.
     gz_body = b"\r\n".join([HEADER, *GZ_LINES])
     (raw / "log_2023.csv.gz").write_bytes(gzip.compress(gz_body))
@@ -184,6 +204,55 @@ def test_split_lines_empty_file() -> None:
     assert split_lines(b"", "f.csv").num_rows == 0
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz"])
+def test_line_batches_match_whole_split(suffix: str, tmp_path: Path) -> None:
+    content = b"a\r\n\nlone\rcr\n" + b"x" * 50 + b"\n\xff\x00b\nlast"
+    path = tmp_path / f"log{suffix}"
+    path.write_bytes(gzip.compress(content) if suffix.endswith(".gz") else content)
+    batches = list(iter_line_batches(path, chunk_bytes=7))
+    expected = split_lines(content, path.name)
+    streamed = pa.Table.from_batches(batches, schema=expected.schema)
+    assert streamed.column("line").to_pylist() == expected.column("line").to_pylist()
+    assert streamed.column("source_line").to_pylist() == list(range(1, 7))
+    assert set(streamed.column("source_file").to_pylist()) == {path.name}
+
+
+@pytest.mark.parametrize(
+    ("content", "readable"),
+    [
+        (b'h\n\nq"uote\n#x\nlast', True),
+        (b"h\r\nx\r\n", False),
+        (b"h\nlone\rcr\n", False),
+        (b"h\n\xff\xfe\n", False),
+        (b"h\nunit\x1fseparator\n", False),
+    ],
+)
+def test_strict_read_check(content: bytes, readable: bool, tmp_path: Path) -> None:
+    path = tmp_path / "log_x.csv"
+    path.write_bytes(content)
+    assert (strict_read_problem(duckdb.connect(), path) is None) == readable
+
+
+def test_duckdb_scan_keeps_file_order(tmp_path: Path) -> None:
+    # About 45 MB, so that several threads scan the file in parallel.
+    line_count = 5_000_000
+    path = tmp_path / "log_order.csv"
+    path.write_text("\n".join(map(str, range(1, line_count + 1))) + "\n")
+    connection = duckdb.connect()
+    connection.execute("set threads = 4")
+    connection.execute("set preserve_insertion_order = false")
+    connection.execute("set session preserve_insertion_order = true")
+    files = check_log_files(connection, [str(path)])
+    scan = files.column("csv_scan_sql")[0].as_py()
+    assert scan is not None
+    misplaced, total = connection.sql(
+        "select count(*) filter (where cast(line as bigint) <> source_line), "
+        f"count(*) from (select line, row_number() over () as source_line from {scan})"
+    ).fetchall()[0]
+    assert total == line_count
+    assert misplaced == 0
+
+
 def test_pseudonymise_replaces_first_field() -> None:
     lines = split_lines(b"2001:db8::7 - - [x] rest\n\xff bad\n", "access.log")
     result = pseudonymise_client_addresses(duckdb.connect(), lines, "salt")
@@ -204,6 +273,28 @@ def test_every_line_counted(staging) -> None:
     assert counts["log_2022.csv"] == len(CSV_LINES)
     assert counts["log_2023.csv.gz"] == len(GZ_LINES)
     assert counts["log_2024.parquet"] == 2
+    assert counts["log_2021.csv.gz"] == len(CLEAN_LINES)
+
+
+def test_clean_file_read_by_duckdb(staging) -> None:
+    reasons = dict(
+        staging.sql(
+            "select source_file, split_reason from staging.base_platform__log_files"
+        ).fetchall()
+    )
+    assert reasons["log_2021.csv.gz"] is None
+    assert "CSV Parser" in reasons["log_2023.csv.gz"]
+    assert reasons["log_2022.csv"] == "1 lines rejected by the CSV reader"
+
+
+def test_clean_file_rejection_reasons(staging) -> None:
+    rows = unioned_rows(staging)
+    assert "log_2021.csv.gz:1" not in rows
+    for offset, (_, expected_reason) in enumerate(CLEAN_LINES):
+        request_id = f"log_2021.csv.gz:{offset + 2}"
+        assert rows[request_id]["rejection_reason"] == expected_reason, request_id
+    assert rows["log_2021.csv.gz:4"]["url"] == "jobs?q=a,b"
+    assert rows["log_2021.csv.gz:10"]["url"] == "검색"
 
 
 def test_rejection_reason_per_line(staging) -> None:

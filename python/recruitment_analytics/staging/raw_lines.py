@@ -4,12 +4,11 @@ The CSV reader of DuckDB 2.0.1 is not a faithful line splitter: a lone CR
 ends a row, CRLF gives an extra empty row unless strict mode is on, and a
 line that is not valid UTF-8 goes to a rejects table with its bytes replaced
 by '?'. The request log may contain binary junk, and every physical line
-must keep its line number and its bytes. So `platform_log_lines` reads each
-file with DuckDB in strict mode only after a check pass shows that the file
-has no CR and no rejected line. Any other file is split here into raw bytes
-in fixed-size chunks with vectorised numpy operations, and SQL decodes the
-bytes afterwards.
-"""
+must keep its line number and its bytes. So `check_log_files` lets DuckDB
+read a file in strict mode only after a check pass shows that the file has
+no CR and no rejected line. Any other file, and every access log, is split
+here into raw bytes with vectorised numpy operations, and SQL decodes the
+bytes afterwards."""
 
 from __future__ import annotations
 
@@ -185,53 +184,64 @@ def strict_read_problem(
     return None
 
 
-def platform_log_lines(
+LOG_FILE_SCHEMA = pa.schema(
+    [
+        ("file_path", pa.string()),
+        ("source_file", pa.string()),
+        ("csv_scan_sql", pa.string()),
+        ("split_reason", pa.string()),
+    ]
+)
+
+BYTE_LINES_SQL = r"""
+select
+    source_file,
+    source_line,
+    regexp_replace(try(decode(line)), '\r?\n$', '') as line,
+    case when try(decode(line)) is null then line end as line_bytes
+from {view_name}
+"""
+
+
+def check_log_files(
     connection: duckdb.DuckDBPyConnection, patterns: Iterable[str]
+) -> pa.Table:
+    """Decide for each matching file whether DuckDB can number its lines.
+
+    Returns one row per file with `csv_scan_sql`, the `read_csv` call that
+    passed the check, or with `split_reason` when the file must be split in
+    Python instead.
+    """
+    rows: dict[str, list[str | None]] = {name: [] for name in LOG_FILE_SCHEMA.names}
+    files = expand_patterns(patterns)
+    for path in tqdm(files, desc="checking log files", unit="file", disable=None):
+        problem = strict_read_problem(connection, path)
+        if problem is None:
+            log.info("%s can be read by the DuckDB CSV reader", path.name)
+        else:
+            log.info("%s must be split in Python because %s", path.name, problem)
+        rows["file_path"].append(str(path))
+        rows["source_file"].append(path.name)
+        rows["csv_scan_sql"].append(None if problem else strict_csv_read(path))
+        rows["split_reason"].append(problem)
+    return pa.Table.from_pydict(rows, schema=LOG_FILE_SCHEMA)
+
+
+def split_log_files(
+    connection: duckdb.DuckDBPyConnection, paths: Iterable[str]
 ) -> duckdb.DuckDBPyRelation:
-    """Return a relation with one row per physical line of the matching files.
+    """Return one row per physical line of the files, split in Python.
 
     Columns: `source_file` (base name), `source_line` (from 1), `line`
     (VARCHAR without the line break, null when not valid UTF-8) and
     `line_bytes` (the raw bytes with the line break, set only when `line` is
-    null). A file that DuckDB reads cleanly in strict mode is read by
-    DuckDB, numbered with `row_number() over ()`, so the connection must
-    preserve insertion order until the relation is consumed. Any other file
-    is split in Python in chunks and decoded in SQL.
+    null). Files are read in chunks while DuckDB consumes the relation.
     """
-    selects = []
-    files = expand_patterns(patterns)
-    progress = tqdm(files, desc="checking log files", unit="file", disable=None)
-    for index, path in enumerate(progress):
-        problem = strict_read_problem(connection, path)
-        if problem is None:
-            log.info("reading %s with the DuckDB CSV reader", path.name)
-            selects.append(
-                f"select {sql_string(path.name)} as source_file, "
-                "row_number() over () as source_line, "
-                "coalesce(line, '') as line, "
-                "cast(null as blob) as line_bytes "
-                f"from {strict_csv_read(path)}"
-            )
-            continue
-        log.info("splitting %s in Python because %s", path.name, problem)
-        view_name = f"platform_log_lines_{index}"
-        reader = pa.RecordBatchReader.from_batches(LINE_SCHEMA, iter_line_batches(path))
-        connection.register(view_name, reader)
-        selects.append(
-            "select source_file, source_line, "
-            r"regexp_replace(try(decode(line)), '\r?\n$', '') as line, "
-            "case when try(decode(line)) is null then line end as line_bytes "
-            f"from {view_name}"
-        )
-    if not selects:
-        selects.append(
-            "select cast(null as varchar) as source_file, "
-            "cast(null as bigint) as source_line, "
-            "cast(null as varchar) as line, "
-            "cast(null as blob) as line_bytes "
-            "where false"
-        )
-    return connection.sql("\nunion all\n".join(selects))
+    batches = (batch for path in paths for batch in iter_line_batches(Path(path)))
+    reader = pa.RecordBatchReader.from_batches(LINE_SCHEMA, batches)
+    view_name = "platform_log_byte_lines"
+    connection.register(view_name, reader)
+    return connection.sql(BYTE_LINES_SQL.format(view_name=view_name))
 
 
 PSEUDONYMISE_SQL = r"""
