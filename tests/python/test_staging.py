@@ -284,7 +284,7 @@ def test_clean_file_read_by_duckdb(staging) -> None:
     )
     assert reasons["log_2021.csv.gz"] is None
     assert "CSV Parser" in reasons["log_2023.csv.gz"]
-    assert reasons["log_2022.csv"] == "1 lines rejected by the CSV reader"
+    assert reasons["log_2022.csv"] == "the CSV reader rejected 1 line(s)"
 
 
 def test_clean_file_rejection_reasons(staging) -> None:

@@ -39,8 +39,8 @@ decoded as (
     select
         source_file,
         source_line,
-        line_bytes,
-        line as line_text
+        line_text,
+        line_bytes
     from log_lines
 
 ),

@@ -1,7 +1,7 @@
 """Split raw log files into numbered lines.
 
-The CSV reader of DuckDB 2.0.1 is not a faithful line splitter: a lone CR
-ends a row, CRLF gives an extra empty row unless strict mode is on, and a
+The CSV reader of DuckDB 2.0.1 does not split a file at LF only. A lone CR
+ends a row, and CRLF gives an extra empty row unless strict mode is on. A
 line that is not valid UTF-8 goes to a rejects table with its bytes replaced
 by '?'. The request log may contain binary junk, and every physical line
 must keep its line number and its bytes. So `check_log_files` lets DuckDB
@@ -156,9 +156,9 @@ def strict_read_problem(
     """Return why DuckDB cannot number the file's lines, or None if it can.
 
     One full pass of the strict read must finish without an error and
-    without a rejected line, which excludes files with a CR, with a line
-    that is not valid UTF-8 or with a line longer than DuckDB's
-    `max_line_size`.
+    without a rejected line. That excludes files with a CR, with a line that
+    is not valid UTF-8, with a unit separator (0x1F, the scan's delimiter)
+    or with a line longer than DuckDB's `max_line_size`.
     """
     options = (
         ", ignore_errors = true, store_rejects = true, "
@@ -180,7 +180,7 @@ def strict_read_problem(
         connection.execute(f"drop table if exists {REJECTS_TABLE}")
         connection.execute(f"drop table if exists {REJECTS_SCAN}")
     if rejected and rejected[0]:
-        return f"{rejected[0]} lines rejected by the CSV reader"
+        return f"the CSV reader rejected {rejected[0]} line(s)"
     return None
 
 
@@ -192,15 +192,6 @@ LOG_FILE_SCHEMA = pa.schema(
         ("split_reason", pa.string()),
     ]
 )
-
-BYTE_LINES_SQL = r"""
-select
-    source_file,
-    source_line,
-    regexp_replace(try(decode(line)), '\r?\n$', '') as line,
-    case when try(decode(line)) is null then line end as line_bytes
-from {view_name}
-"""
 
 
 def check_log_files(
@@ -227,21 +218,14 @@ def check_log_files(
     return pa.Table.from_pydict(rows, schema=LOG_FILE_SCHEMA)
 
 
-def split_log_files(
-    connection: duckdb.DuckDBPyConnection, paths: Iterable[str]
-) -> duckdb.DuckDBPyRelation:
-    """Return one row per physical line of the files, split in Python.
+def split_log_files(paths: Iterable[str]) -> pa.RecordBatchReader:
+    """Stream the numbered lines of bytes of the files, one chunk at a time.
 
-    Columns: `source_file` (base name), `source_line` (from 1), `line`
-    (VARCHAR without the line break, null when not valid UTF-8) and
-    `line_bytes` (the raw bytes with the line break, set only when `line` is
-    null). Files are read in chunks while DuckDB consumes the relation.
+    Lines keep their line break, as in `split_lines`. The files are read
+    only while the consumer pulls batches, so memory stays bounded.
     """
     batches = (batch for path in paths for batch in iter_line_batches(Path(path)))
-    reader = pa.RecordBatchReader.from_batches(LINE_SCHEMA, batches)
-    view_name = "platform_log_byte_lines"
-    connection.register(view_name, reader)
-    return connection.sql(BYTE_LINES_SQL.format(view_name=view_name))
+    return pa.RecordBatchReader.from_batches(LINE_SCHEMA, batches)
 
 
 PSEUDONYMISE_SQL = r"""

@@ -7,4 +7,4 @@ def model(dbt, session):
     dbt.config(materialized="table")
     files = dbt.ref("base_platform__log_files").filter("split_reason is not null")
     rows = files.project("file_path").order("file_path").fetchall()
-    return split_log_files(session, [row[0] for row in rows])
+    return split_log_files([row[0] for row in rows])

@@ -28,7 +28,7 @@ scanned_{{ loop.index }} as (
     select
         {{ dbt.string_literal(source_file) }} as source_file,
         row_number() over () as source_line,
-        coalesce(line, '') as line,
+        coalesce(line, '') as line_text,
         cast(null as blob) as line_bytes
     from {{ csv_scan_sql }}
 
@@ -41,13 +41,26 @@ byte_lines as (
 
 ),
 
+decoded_byte_lines as (
+
+    -- try() turns invalid UTF-8 into null, and the bytes are kept for
+    -- exactly those lines.
+    select
+        source_file,
+        source_line,
+        regexp_replace(try(decode(line)), '\r?\n$', '') as line_text,
+        case when try(decode(line)) is null then line end as line_bytes
+    from byte_lines
+
+),
+
 unioned as (
 
     {% for _ in scans %}
     select
         source_file,
         source_line,
-        line,
+        line_text,
         line_bytes
     from scanned_{{ loop.index }}
     union all
@@ -55,9 +68,9 @@ unioned as (
     select
         source_file,
         source_line,
-        line,
+        line_text,
         line_bytes
-    from byte_lines
+    from decoded_byte_lines
 
 )
 
