@@ -294,29 +294,16 @@ def dbt_tasks(workspace: DbtWorkspace, wanted: set[str]) -> list[Task]:
     if "dbt_core" in wanted:
         target = work / "target-core"
         warehouse = work / "core.duckdb"
-        # dbt-duckdb names the database after the file's stem and compiled
-        # references keep that name, so the seeded copy keeps the stem too.
-        seeded = work / "seeded" / warehouse.name
-        seeded.parent.mkdir(exist_ok=True)
-        remove_duckdb_file(seeded)
-        log.info("loading seeds into the core warehouse (not timed)")
-        workspace.run_untimed(["seed"], seeded, target)
-        # Checkpointing moves the seeds out of the write-ahead log into the
-        # file itself, which is all that prepare_core copies. A project
-        # without seeds leaves no file behind, so this also creates it.
-        import duckdb
-
-        connection = duckdb.connect(str(seeded))
-        connection.execute("checkpoint")
-        connection.close()
-        excluded = python_models(workspace, seeded, target)
+        excluded = python_models(workspace, warehouse, target)
         command = ["run", "--select", *CORE_SELECTION]
         if excluded:
             command += ["--exclude", *excluded]
 
         def prepare_core() -> None:
+            # Seeds are loaded into a fresh file before every run, outside
+            # the timed span, because `dbt run` does not load them.
             remove_duckdb_file(warehouse)
-            shutil.copyfile(seeded, warehouse)
+            workspace.run_untimed(["seed"], warehouse, target)
 
         def collect_core() -> dict[str, Any]:
             details = read_run_results(target)

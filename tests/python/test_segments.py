@@ -246,12 +246,22 @@ def test_stable_order_breaks_ties_by_other_columns() -> None:
 
 
 def test_fit_clusters_rejects_bad_input() -> None:
-    with pytest.raises(ValueError, match="at least 2"):
-        fit_clusters(np.zeros((5, 3)), k=1, seed=0)
+    with pytest.raises(ValueError, match="at least 1"):
+        fit_clusters(np.zeros((5, 3)), k=0, seed=0)
     with pytest.raises(ValueError, match="cannot fit 4 clusters on 3 users"):
         fit_clusters(np.zeros((3, 3)), k=4, seed=0)
     with pytest.raises(ValueError, match="NaN"):
         fit_clusters(np.full((5, 3), np.nan), k=2, seed=0)
+
+
+def test_clusters_table_fewer_users_than_k(planted) -> None:
+    sessions, _ = planted
+    first_two = sessions["user_id"].drop_duplicates().head(2)
+    features = user_features_table(sessions[sessions["user_id"].isin(first_two)])
+    table = user_clusters_table(features, k=4, seed=0)
+    assert len(table) == 2
+    assert table["cluster_id"].nunique() == 2
+    assert table["cluster_label"].notna().all()
 
 
 def test_labels_land_on_planted_personas(planted) -> None:

@@ -55,8 +55,8 @@ def validate_matrix(matrix: np.ndarray, k: int) -> None:
     """Raise ValueError when K-Means cannot fit k clusters on the matrix."""
     if matrix.ndim != 2:
         raise ValueError(f"feature matrix must be 2-D, got shape {matrix.shape}")
-    if k < 2:
-        raise ValueError(f"kmeans_k must be at least 2, got {k}")
+    if k < 1:
+        raise ValueError(f"the number of clusters must be at least 1, got {k}")
     if matrix.shape[0] < k:
         raise ValueError(
             f"cannot fit {k} clusters on {matrix.shape[0]} users; lower kmeans_k "

@@ -58,8 +58,20 @@ def user_features_table(
 def user_clusters_table(
     user_features: pd.DataFrame, k: int, seed: int, n_init: int = N_INIT
 ) -> pd.DataFrame:
-    """Cluster users and return user_id, cluster_id, cluster_label, distance."""
+    """Cluster users and return user_id, cluster_id, cluster_label, distance.
+
+    A window with fewer users than k (a short access log, say) gets one
+    cluster per user instead of a failed build, and a warning.
+    """
     features = sort_by_user(user_features)
+    if len(features) < k:
+        log.warning(
+            "only %d users for kmeans_k=%d; fitting %d clusters",
+            len(features),
+            k,
+            len(features),
+        )
+        k = len(features)
     assignment = fit_clusters(feature_matrix(features), k, seed, n_init)
     profiles = profile_clusters(features, assignment.cluster_ids)
     label_of = dict(zip(profiles["cluster_id"], profiles["cluster_label"], strict=True))
