@@ -56,7 +56,7 @@ log = logging.getLogger("run_benchmark")
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
 ALL_TASKS = ("floor", "pandas", "dbt_core", "dbt_build")
-# dim_users joins the K-Means output to int_users__summarised, which holds
+# dim_users joins the K-Means output to int_users__summarised, which has
 # every user measure, so the core selection stops at the summary.
 CORE_SELECTION = ("+fct_sessions", "+int_users__summarised")
 SLOWEST_MODELS = 10
@@ -151,8 +151,8 @@ def folder_bytes(folder: Path, pattern: str = "log_*") -> int:
 class DbtWorkspace:
     """Warehouse files, target folders and dbt commands for one scale.
 
-    Each task gets its own warehouse file and target folder so that one
-    task's partial-parse state or tables never leak into another's timing.
+    Each task gets its own warehouse file and target folder, so one task's
+    partial-parse state and tables do not affect another's timing.
     """
 
     def __init__(self, work_dir: Path, raw_dir: Path) -> None:
@@ -500,6 +500,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="data scales; 1.0 is about 7.2 M requests (default: 1.0)",
     )
     parser.add_argument("--seed", type=int, default=42, help="generator seed")
+
     parser.add_argument(
         "--repeats", type=int, default=3, help="runs per task (default: 3)"
     )
