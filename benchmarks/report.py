@@ -24,10 +24,10 @@ size as the kernel reports it (`ru_maxrss`). The ratios compare medians from
 the same run.
 
 - **DuckDB scan floor**: parse every raw log file once, nothing else.
-- **dbt core models**: `dbt run --select +fct_sessions +int_users__summarised`
-  on a warehouse that already contains the seeds: staging through the
-  sessions and the user measures that dim_users publishes, without the
-  K-Means models that dim_users also joins.
+- **dbt core models**: `dbt build --select +fct_sessions
+  +int_users__summarised --resource-type model --resource-type seed`: the
+  seeds, staging, sessions and the user measures that dim_users publishes,
+  without tests and without the K-Means models that dim_users also joins.
 - **full dbt build**: `dbt build` of every model, the K-Means models and
   every test, into an empty warehouse file.
 - **pandas baseline**: read the CSV, parse timestamps, sort, 30-minute
