@@ -289,12 +289,17 @@ def dbt_tasks(workspace: DbtWorkspace, wanted: set[str]) -> list[Task]:
     tasks = []
     work = workspace.work_dir
     work.mkdir(parents=True, exist_ok=True)
+    # dbt's partial-parse state stores absolute seed and model paths, so a
+    # target folder left by a checkout elsewhere would point at files that
+    # no longer exist. Every run starts from a full parse.
+    for stale_target in ("target-core", "target-build"):
+        shutil.rmtree(work / stale_target, ignore_errors=True)
     count_tables = ["marts.fct_events", "marts.fct_sessions", "marts.dim_users"]
 
     if "dbt_core" in wanted:
-        target = work / "target-core"
-        warehouse = work / "core.duckdb"
-        excluded = python_models(workspace, warehouse, target)
+        core_target = work / "target-core"
+        core_warehouse = work / "core.duckdb"
+        excluded = python_models(workspace, core_warehouse, core_target)
         # The seeds are loaded in the same dbt process (about 0.3 s of the
         # timed span). Seeds loaded by an earlier `dbt seed` process went
         # missing from the file during the scale-1.0 core runs.
@@ -311,19 +316,19 @@ def dbt_tasks(workspace: DbtWorkspace, wanted: set[str]) -> list[Task]:
             command += ["--exclude", *excluded]
 
         def prepare_core() -> None:
-            remove_duckdb_file(warehouse)
+            remove_duckdb_file(core_warehouse)
 
         def collect_core() -> dict[str, Any]:
-            details = read_run_results(target)
+            details = read_run_results(core_target)
             details["excluded_python_models"] = excluded
-            details["row_counts"] = count_rows(warehouse, count_tables)
+            details["row_counts"] = count_rows(core_warehouse, count_tables)
             return details
 
         tasks.append(
             Task(
                 name="dbt_core",
-                argv=workspace.argv(command, target),
-                env=workspace.env(warehouse),
+                argv=workspace.argv(command, core_target),
+                env=workspace.env(core_warehouse),
                 cwd=PROJECT_DIR,
                 prepare=prepare_core,
                 collect=collect_core,
