@@ -66,8 +66,14 @@ def malformed_log(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, 
 
 
 @pytest.fixture(scope="module")
-def warehouse(malformed_log, tmp_path_factory: pytest.TempPathFactory):
-    """Build the project on the malformed log and open it read-only."""
+def warehouse(
+    malformed_log, small_export: Path, tmp_path_factory: pytest.TempPathFactory
+):
+    """Build the project on the malformed log and open it read-only.
+
+    raw_path points at a platform export as well, whose side tables an
+    access-log run must ignore.
+    """
     path, _, _ = malformed_log
     out = tmp_path_factory.mktemp("malformed_warehouse")
     built = build_warehouse(
@@ -75,6 +81,7 @@ def warehouse(malformed_log, tmp_path_factory: pytest.TempPathFactory):
             "log_format": "combined",
             "access_log_path": str(path.parent / "*.log.gz"),
             "analysis_start_date": None,
+            "raw_path": str(small_export),
         },
         warehouse_path=out / "warehouse.duckdb",
         target_path=out / "target",
@@ -139,6 +146,18 @@ def test_utm_and_channel_from_log(warehouse) -> None:
         "where path = '/jobs'"
     ).fetchone()
     assert row == ("excel", "alink", "partner_link")
+
+
+@pytest.mark.parametrize(
+    "table",
+    ["staging.stg_platform__jobs", "marts.fct_applications", "marts.dim_users"],
+)
+def test_platform_side_tables_ignored(warehouse, table: str) -> None:
+    column = "applications_completed" if table == "marts.dim_users" else "1"
+    count = warehouse.execute(
+        f"select count(*) from {table} where {column} > 0"
+    ).fetchone()[0]
+    assert count == 0
 
 
 def test_no_client_address_stored(warehouse) -> None:

@@ -3,9 +3,7 @@
     lacks an id is kept with a rejection reason. -#}
 
 -- depends_on: {{ source('platform', 'application') }}
-{%- set has_file = (
-    glob_files(var('raw_path') ~ '/application.csv') | length > 0
-) %}
+{%- set has_file = platform_file_exists('application.csv') %}
 {%- set input_relation = (
     source('platform', 'application') if has_file
     else empty_relation({

@@ -2,7 +2,7 @@
     columns when the export has no such file. -#}
 
 -- depends_on: {{ source('platform', 'bookmark') }}
-{%- set has_file = glob_files(var('raw_path') ~ '/bookmark.csv') | length > 0 %}
+{%- set has_file = platform_file_exists('bookmark.csv') %}
 {%- set input_relation = (
     source('platform', 'bookmark') if has_file
     else empty_relation({

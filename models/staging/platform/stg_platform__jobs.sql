@@ -2,7 +2,7 @@
     creation time is kept with a rejection reason. -#}
 
 -- depends_on: {{ source('platform', 'job') }}
-{%- set has_file = glob_files(var('raw_path') ~ '/job.csv') | length > 0 %}
+{%- set has_file = platform_file_exists('job.csv') %}
 {%- set input_relation = (
     source('platform', 'job') if has_file
     else empty_relation({
