@@ -301,8 +301,7 @@ def dbt_tasks(workspace: DbtWorkspace, wanted: set[str]) -> list[Task]:
         core_warehouse = work / "core.duckdb"
         excluded = python_models(workspace, core_warehouse, core_target)
         # The seeds are loaded in the same dbt process (about 0.3 s of the
-        # timed span). Seeds loaded by an earlier `dbt seed` process went
-        # missing from the file during the scale-1.0 core runs.
+        # timed span), so every core run starts from an empty file.
         command = [
             "build",
             "--select",
