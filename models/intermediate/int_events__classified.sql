@@ -71,12 +71,7 @@ parsed_urls as (
     select
         url,
         method,
-        {{ parse_url_path('url') }} as path,
-        {{ extract_url_param('url', 'utm_source') }} as utm_source,
-        {{ extract_url_param('url', 'utm_medium') }} as utm_medium,
-        {{ extract_url_param('url', 'utm_campaign') }} as utm_campaign,
-        {{ extract_url_param('url', 'utm_content') }} as utm_content,
-        {{ extract_url_param('url', 'utm_term') }} as utm_term
+        {{ url_parts('url') }}
     from distinct_requests
 
 ),
