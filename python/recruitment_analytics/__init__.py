@@ -1,6 +1,6 @@
 """Recruitment platform request-log analytics: a dbt project on DuckDB.
 
-The package holds the synthetic export generator, the functions behind the
+The package contains the synthetic export generator, the functions behind the
 dbt Python models, the HTML report and the command line.
 """
 

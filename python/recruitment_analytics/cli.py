@@ -54,7 +54,7 @@ def resolve_input(args: argparse.Namespace) -> dict[str, Any]:
         if not raw.is_dir():
             raise UsageError(
                 f"raw export folder not found: {args.raw}. "
-                "Pass the folder that holds log_*.csv, job.csv and application.csv"
+                "Pass the folder that contains log_*.csv, job.csv and application.csv"
             )
         if not has_log_files(raw):
             raise UsageError(
